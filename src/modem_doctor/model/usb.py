@@ -54,6 +54,9 @@ class FunctionalDescriptor:
 
 @dataclass(frozen=True)
 class UsbInterface:
+    """One altsetting of an interface. ``cls``/``subclass``/``protocol`` are -1 when the
+    listing does not show them (``lsusb -t`` prints only a class name, for instance)."""
+
     number: int
     alt: int
     cls: int
@@ -70,8 +73,8 @@ class UsbInterface:
 
     @property
     def triple(self) -> str:
-        """Class/subclass/protocol as 'ff/01/07'."""
-        return f"{self.cls:02x}/{self.subclass:02x}/{self.protocol:02x}"
+        """Class/subclass/protocol as 'ff/01/07' ('??' for a part the listing did not show)."""
+        return "/".join(f"{v:02x}" if v >= 0 else "??" for v in (self.cls, self.subclass, self.protocol))
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class InterfaceAssociation:
 
 @dataclass(frozen=True)
 class UsbConfig:
-    number: int  # bConfigurationValue
+    number: int  # bConfigurationValue; 0 when the listing does not show it (lsusb -t)
     active: bool  # True when the listing marks it active ('C:*' or the only one shown)
     num_interfaces: int
     attributes: int = 0
@@ -128,6 +131,9 @@ class UsbDevice:
     listing_format: ListingFormat = ListingFormat.DEBUGFS
     first_line: int = 0
     last_line: int = 0
+    ids_name: str = ""  # the usb.ids name lsusb prints after 'ID vvvv:pppp' (not a device string)
+    path_exact: bool = True  # False when a partial listing hid a parent hub: path has '?' ports
+    max_children: int = 0  # MxCh= of the T: line (ports of a hub)
 
     @property
     def vid_pid(self) -> str:
