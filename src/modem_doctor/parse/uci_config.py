@@ -1,0 +1,233 @@
+"""UCI files: ``cat /etc/config/NAME`` and ``uci export [NAME]``.
+
+The grammar follows libuci's file parser: statements ``package NAME``, ``config TYPE
+[NAME]``, ``option NAME VALUE`` and ``list NAME VALUE``, one per line; a word is bare
+(backslash escapes the next character), 'single-quoted' (no escapes) or "double-quoted"
+(backslash escapes), and adjacent pieces join into one word (``'a'"b"c`` is ``abc``);
+``#`` outside quotes starts a comment.
+
+``cat`` does not say which file it shows, so the package name comes from a ``package``
+line (``uci export``), from the command when the paste shows it (``cat
+/etc/config/network``), or from the ``package`` argument; otherwise it is ''.
+
+What a pasted file often carries and this parser tolerates: the command line above it,
+markdown backticks glued to the first or last line, curly quotes, and a last line cut
+short (reported unparsed, never guessed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ..model.common import Line, Parsed, UnparsedCollector, line_span
+from ..model.uci import UciConfig, UciOption, UciPackage, UciSection
+from ._net_common import check_lines, shell_command, strip_fence, to_lines, uncurl
+
+KIND = "uci_config"
+TITLE = "UCI configuration file (cat /etc/config/..., uci export)"
+
+# 'cat /etc/config/network', 'uci export network', also without a prompt.
+_COMMAND = re.compile(
+    r"^\s*(?:cat|less|more|vi|vim|nano|head|tail)\s+(?:-\S+\s+)*/etc/config/([\w.-]+)\s*$"
+    r"|^\s*uci\s+(?:-\S+\s+)*export(?:\s+([\w.-]+))?\s*$"
+)
+_NAME = re.compile(r"^[\w.-]+$")
+_OPTION_NAME = re.compile(r"^[\w-]+$")
+
+
+class _TokenError(Exception):
+    pass
+
+
+def tokenize(text: str) -> List[str]:
+    """Split one UCI statement into words, dropping a trailing comment.
+
+    Raises ``_TokenError`` for an unterminated quote (a line cut short)."""
+    words: List[str] = []
+    position = 0
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char in " \t\r\f\v":
+            position += 1
+            continue
+        if char == "#":
+            break
+        piece: List[str] = []
+        while position < length and text[position] not in " \t\r\f\v":
+            char = text[position]
+            if char == "'":
+                end = text.find("'", position + 1)
+                if end < 0:
+                    raise _TokenError("unterminated ' quote")
+                piece.append(text[position + 1 : end])
+                position = end + 1
+            elif char == '"':
+                position += 1
+                while position < length and text[position] != '"':
+                    if text[position] == "\\" and position + 1 < length:
+                        piece.append(text[position + 1])
+                        position += 2
+                    else:
+                        piece.append(text[position])
+                        position += 1
+                if position >= length:
+                    raise _TokenError('unterminated " quote')
+                position += 1
+            elif char == "\\" and position + 1 < length:
+                piece.append(text[position + 1])
+                position += 2
+            elif char == "#":
+                break
+            else:
+                piece.append(char)
+                position += 1
+        words.append("".join(piece))
+        if position < length and text[position] == "#":
+            break
+    return words
+
+
+@dataclass
+class _SectionBuilder:
+    """A section being filled; options keep first-seen order, as uci does."""
+
+    config: str
+    name: Optional[str]
+    stype: str
+    index: int
+    line: int
+    order: List[str] = field(default_factory=list)
+    values: Dict[str, List[str]] = field(default_factory=dict)
+    is_list: Dict[str, bool] = field(default_factory=dict)
+    lines: Dict[str, int] = field(default_factory=dict)
+    anonymous_id: str = ""
+
+    def set_option(self, name: str, value: str, line: int) -> None:
+        # A repeated 'option' replaces the value, as libuci does.
+        if name not in self.values:
+            self.order.append(name)
+        self.values[name] = [value]
+        self.is_list[name] = False
+        self.lines[name] = line
+
+    def add_list(self, name: str, value: str, line: int) -> None:
+        if name not in self.values or not self.is_list.get(name, False):
+            if name not in self.values:
+                self.order.append(name)
+            self.values[name] = []
+            self.lines[name] = line
+        self.values[name].append(value)
+        self.is_list[name] = True
+
+    def build(self) -> UciSection:
+        options = tuple(
+            UciOption(name, tuple(self.values[name]), self.is_list[name], self.lines[name]) for name in self.order
+        )
+        return UciSection(
+            config=self.config,
+            name=self.name,
+            type=self.stype,
+            index=self.index,
+            options=options,
+            line=self.line,
+            anonymous_id=self.anonymous_id,
+        )
+
+
+class _PackageBuilder:
+    """Collects sections per package in order of appearance."""
+
+    def __init__(self) -> None:
+        self.order: List[str] = []
+        self.sections: Dict[str, List[_SectionBuilder]] = {}
+        self.lines: Dict[str, int] = {}
+        self.type_counts: Dict[Tuple[str, str], int] = {}
+
+    def package(self, name: str, line: int) -> None:
+        if name not in self.sections:
+            self.order.append(name)
+            self.sections[name] = []
+            self.lines[name] = line
+
+    def next_index(self, config: str, stype: str) -> int:
+        key = (config, stype)
+        index = self.type_counts.get(key, 0)
+        self.type_counts[key] = index + 1
+        return index
+
+    def add(self, section: _SectionBuilder) -> None:
+        self.package(section.config, section.line)
+        self.sections[section.config].append(section)
+
+    def build(self) -> UciConfig:
+        packages = []
+        for name in self.order:
+            built = tuple(section.build() for section in self.sections[name])
+            if built or name:
+                packages.append(UciPackage(name=name, sections=built, line=self.lines[name]))
+        return UciConfig(packages=tuple(packages))
+
+
+def parse(text: str, package: str = "") -> Parsed[UciConfig]:
+    return parse_lines(to_lines(KIND, text), package=package)
+
+
+def parse_lines(lines: Sequence[Line], package: str = "") -> Parsed[UciConfig]:
+    check_lines(KIND, lines)
+    unparsed = UnparsedCollector()
+    builder = _PackageBuilder()
+    config = package
+    current: Optional[_SectionBuilder] = None
+
+    for line in lines:
+        raw = line.text
+        if not raw.strip():
+            continue
+        command = shell_command(raw)
+        text = command if command is not None else strip_fence(uncurl(raw))
+        named = _COMMAND.match(text)
+        if named:
+            config = named.group(1) or named.group(2) or config
+            continue
+        if command is not None:
+            continue  # some other command shown above the file: not part of it
+        try:
+            words = tokenize(text)
+        except _TokenError as error:
+            unparsed.add(line, str(error))
+            continue
+        if not words:
+            continue  # a comment
+        keyword = words[0]
+        if keyword == "package" and len(words) == 2 and _NAME.match(words[1]):
+            config = words[1]
+            builder.package(config, line.number)
+            current = None
+        elif keyword == "config" and len(words) in (2, 3) and words[1]:
+            stype = words[1]
+            name = words[2] if len(words) == 3 and words[2] else None
+            current = _SectionBuilder(
+                config=config,
+                name=name,
+                stype=stype,
+                index=builder.next_index(config, stype),
+                line=line.number,
+            )
+            builder.add(current)
+        elif keyword in ("option", "list"):
+            if len(words) != 3 or not _OPTION_NAME.match(words[1]):
+                unparsed.add(line, f"'{keyword}' needs a name and one value")
+            elif current is None:
+                unparsed.add(line, f"'{keyword}' outside any 'config' section")
+            elif keyword == "option":
+                current.set_option(words[1], words[2], line.number)
+            else:
+                current.add_list(words[1], words[2], line.number)
+        else:
+            unparsed.add(line, "not a UCI statement")
+
+    first, last = line_span(lines)
+    return Parsed(KIND, builder.build(), unparsed.freeze(), first, last)
