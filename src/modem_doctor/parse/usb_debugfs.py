@@ -51,6 +51,8 @@ TITLE = "USB devices (/sys/kernel/debug/usb/devices, /proc/bus/usb/devices)"
 # key=value; a value may carry a parenthesised name with spaces: 'Cls=09(hub  )'
 _KV = re.compile(r"([A-Za-z#]+)=\s*(\([^)]*\)|[^\s(]*(?:\([^)]*\))?)")
 
+_KEY_FIRST = re.compile(r"[A-Za-z#]+=")
+
 # The field each record ends with: a record without it was cut by a line wrap.
 _LAST_KEY = {
     "T": "MxCh=",
@@ -104,16 +106,24 @@ def _records(lines: Sequence[Line], unparsed: List[Unparsed]) -> List[_Record]:
                 else:
                     unparsed.append(Unparsed(line.number, line.text, "not a USB record"))
             last = records[-1] if records else None
-            if last is not None and last[3] == line.number:
-                key = _LAST_KEY.get(last[0])
-                open_index = len(records) - 1 if (key is None or key not in last[2]) else -1
+            if last is not None and last[3] == line.number and _wants_more(last[0], last[2]):
+                open_index = len(records) - 1
+            else:
+                open_index = -1
             continue
         if open_index >= 0:
             letter, star, previous, number = records[open_index]
             key = _LAST_KEY.get(letter)
-            if key is not None and key in body:
-                records[open_index] = (letter, star, f"{previous} {body}", number)
-                open_index = -1
+            if key is not None and (
+                key in body or _KEY_FIRST.match(body) or (key in previous and previous.endswith("="))
+            ):
+                # the tail of a wrapped record: it carries the missing last field, starts
+                # with a field ('Sub=06 Prot=00' of a line wrapped twice) or is the value
+                # of a padded field the wrap cut off ('#Cfgs=' / '1')
+                joined = f"{previous} {body}"
+                records[open_index] = (letter, star, joined, number)
+                if not _wants_more(letter, joined):
+                    open_index = -1
                 continue
             if key is None and "=" not in body and _next_is_record(lines, position + 1):
                 # a long S: string wrapped by a mail client, followed by more records
@@ -123,6 +133,18 @@ def _records(lines: Sequence[Line], unparsed: List[Unparsed]) -> List[_Record]:
         open_index = -1
         unparsed.append(Unparsed(line.number, line.text, "not part of a USB device listing"))
     return records
+
+
+def _wants_more(letter: str, body: str) -> bool:
+    """Could the next line be the wrapped tail of this record?"""
+    key = _LAST_KEY.get(letter)
+    if key is None:
+        return True  # S: strings; taken only when more records follow (see _records)
+    if key not in body:
+        return True
+    # padded values ('MxCh= 1') can be cut from their key by a wrap; 'Driver=' has no
+    # padding and is legitimately empty on inactive configurations
+    return key != "Driver=" and body.endswith("=")
 
 
 def _next_is_record(lines: Sequence[Line], position: int) -> bool:
