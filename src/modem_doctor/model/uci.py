@@ -97,8 +97,8 @@ class UciPackage:
     line: int = 0
 
     def section(self, name: str) -> Optional[UciSection]:
-        """The named section, or an anonymous one given as '@type[i]' (negative i counts
-        from the end, as in uci)."""
+        """The named section, or one given as '@type[i]' (negative i counts from the end,
+        as in uci)."""
         if name.startswith("@") and name.endswith("]") and "[" in name:
             stype, _, rest = name[1:-1].partition("[")
             try:
@@ -106,8 +106,12 @@ class UciPackage:
             except ValueError:
                 return None
             typed = self.sections_of(stype)
-            if -len(typed) <= position < len(typed):
-                return typed[position]
+            if position < 0:
+                return typed[position] if -len(typed) <= position else None
+            # By the index the section carries: a 'uci show' fragment may hold @zone[2] alone.
+            for candidate in typed:
+                if candidate.index == position:
+                    return candidate
             return None
         for candidate in self.sections:
             if candidate.name == name or (candidate.anonymous_id and candidate.anonymous_id == name):

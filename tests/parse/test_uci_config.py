@@ -1,0 +1,165 @@
+"""The UCI file parser on real files (see tests/fixtures/uci/SOURCE.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from modem_doctor.errors import InputError
+from modem_doctor.model.common import Line, to_jsonable
+from modem_doctor.parse import parse as registry_parse
+from modem_doctor.parse import uci_config
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "uci"
+
+
+def read(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_firewall4_default_file() -> None:
+    parsed = uci_config.parse(read("firewall4_default_ac35028.conf"), package="firewall")
+    assert parsed.unparsed == ()
+    config = parsed.value
+    firewall = config.package("firewall")
+    assert firewall is not None
+    # defaults, 2 zones, 1 forwarding, 9 rules; the commented-out examples are not sections
+    assert [s.type for s in firewall.sections].count("rule") == 9
+    assert len(firewall.sections) == 13
+    wan = firewall.section("@zone[1]")
+    assert wan is not None and wan.name is None and wan.index == 1
+    assert wan.get("name") == "wan"
+    network = wan.option("network")
+    assert network is not None and network.is_list and network.values == ("wan", "wan6")
+    assert network.line == 18  # first 'list network' line of the file
+    assert wan.get("forward") == "DROP"
+    assert wan.line == 16
+    mld = firewall.sections_of("rule")[4]
+    assert mld.get("name") == "Allow-MLD"
+    assert mld.get_list("icmp_type") == ("130/0", "131/0", "132/0", "143/0")
+    # the bare '*' value and option order are kept
+    forward_rule = firewall.sections_of("rule")[6]
+    assert forward_rule.get("dest") == "*"
+    assert [o.name for o in forward_rule.options][:4] == ["name", "src", "dest", "proto"]
+    assert config.get("firewall", "@defaults[0]", "syn_flood") == "1"
+    assert config.get("firewall", "@zone[-1]", "name") == "wan"
+
+
+def test_old_default_network_bare_words() -> None:
+    parsed = uci_config.parse(read("base_files_network_276de79.conf"))
+    assert parsed.unparsed == ()
+    (package,) = parsed.value.packages
+    assert package.name == ""  # cat without the command: the file name is unknown
+    assert [s.name for s in package.sections] == ["loopback", "lan", "wan6", "globals"]
+    lan = package.section("lan")
+    assert lan is not None
+    assert lan.get("type") == "bridge" and lan.get("ip6assign") == "60"
+    assert package.get("wan6", "ifname") == "@wan"
+    assert package.section("globals").type == "globals"  # type: ignore[union-attr]
+
+
+def test_forum_paste_with_command_and_cut_last_line() -> None:
+    parsed = uci_config.parse(read("network_we826_t2_forum190811.conf"))
+    network = parsed.value.package("network")
+    assert network is not None  # named by the 'cat /etc/config/network' line above it
+    assert len(network.sections) == 12
+    modem = network.section("modem")
+    assert modem is not None and modem.get("device") == "@wan" and modem.get("proto") == "static"
+    bridge = network.sections_of("device")[0]
+    assert bridge.name is None and bridge.get("name") == "br-lan"
+    assert bridge.option("ports").is_list  # type: ignore[union-attr]
+    assert network.sections_of("switch_vlan")[1].get("ports") == "4 6t"
+    assert [(u.line, u.text.strip()) for u in parsed.unparsed] == [(57, "option")]
+
+
+def test_qmi_interface_inside_markdown_backticks() -> None:
+    parsed = uci_config.parse(read("network_qmi_luci5283.conf"), package="network")
+    assert parsed.unparsed == ()
+    skinny = parsed.value.section("network", "skinny")
+    assert skinny is not None
+    assert skinny.get("proto") == "qmi"
+    assert skinny.get("device") == "/dev/cdc-wdm0"
+    assert skinny.get("pdptype") == "ipv4"
+    assert skinny.get("auto") == "0"  # the closing backtick is not part of the value
+
+
+def test_ncm_interface_with_dns_list_and_route() -> None:
+    parsed = uci_config.parse(read("network_ncm_openwrt10791.conf"))
+    assert parsed.unparsed == ()
+    (lte, route) = parsed.value.sections
+    assert lte.name == "lte" and lte.get("proto") == "ncm" and lte.get("device") == "/dev/ttyUSB1"
+    assert lte.get_list("dns") == ("8.8.8.8", "8.8.4.4", "2001:4860:4860::8888", "2001:4860:4860::8844")
+    assert route.name is None and route.type == "route" and route.get("interface") == "lte"
+
+
+def test_uci_export_package_lines_and_quoting() -> None:
+    # The form 'uci export' prints (package line, quoted words) and libuci's quoting rules,
+    # written as the lines of the luci#5283 paste would appear after 'uci export'.
+    text = read("network_qmi_luci5283.conf").strip("`\n")
+    exported = "package network\n\n" + text + "\n\tlist dns \"1.1.1.1\"\n\tlist dns 'a'\"b\"c\\ d # comment\n"
+    parsed = uci_config.parse(exported)
+    assert parsed.unparsed == ()
+    skinny = parsed.value.section("network", "skinny")
+    assert skinny is not None and skinny.get_list("dns") == ("1.1.1.1", "abc d")
+
+
+def test_registry_and_json() -> None:
+    parsed = registry_parse("uci_config", read("firewall4_default_ac35028.conf"))
+    assert parsed.kind == "uci_config"
+    data = json.loads(json.dumps(to_jsonable(parsed)))
+    assert data["value"]["packages"][0]["sections"][1]["options"][1] == {
+        "name": "network",
+        "values": ["lan"],
+        "is_list": True,
+        "line": 11,
+    }
+
+
+def test_line_numbers_survive_parse_lines() -> None:
+    original = read("network_ncm_openwrt10791.conf").splitlines()
+    lines = [Line(500 + i, text) for i, text in enumerate(original)]
+    parsed = uci_config.parse_lines(lines)
+    assert parsed.first_line == 500
+    assert parsed.value.sections[0].line == 500
+    assert parsed.value.sections[1].option("target").line == 517  # type: ignore[union-attr]
+
+
+def test_junk_is_unparsed_not_raised() -> None:
+    junk = "Hello, I have a problem with my router.\n'unterminated\nconfig\noption only\n\x00\x01"
+    parsed = uci_config.parse(junk)
+    assert parsed.value.sections == ()
+    assert [u.line for u in parsed.unparsed] == [1, 2, 3, 4, 5]
+
+
+def test_wrong_input_type_is_input_error() -> None:
+    with pytest.raises(InputError):
+        uci_config.parse(b"config x")  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        uci_config.parse_lines("config x")  # type: ignore[arg-type]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_never_raises(text: str) -> None:
+    parsed = uci_config.parse(text)
+    seen = {u.line for u in parsed.unparsed}
+    assert all(1 <= number <= max(1, len(text.splitlines())) for number in seen)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=4064))
+def test_truncated_real_file_never_raises(cut: int) -> None:
+    text = read("firewall4_default_ac35028.conf")[:cut]
+    parsed = uci_config.parse(text)
+    # every section that survives the cut is one of the real file's sections, in order
+    full = uci_config.parse(read("firewall4_default_ac35028.conf")).value.sections
+    assert len(parsed.value.sections) <= len(full)
+    for got, want in zip(parsed.value.sections, full):
+        assert got.line == want.line
+    # all but the last surviving section are whole; the last may have lost its tail
+    for got, want in zip(parsed.value.sections[:-1], full):
+        assert got == want

@@ -1,0 +1,117 @@
+"""The ``uci show`` parser on real output, and its agreement with the file parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from modem_doctor.parse import uci_config, uci_show
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "uci"
+
+
+def read(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_show_firewall_openwrt_23_05() -> None:
+    parsed = uci_show.parse(read("uci_show_firewall_openwrt_23.05.5.txt"))
+    assert parsed.unparsed == ()
+    firewall = parsed.value.package("firewall")
+    assert firewall is not None and len(firewall.sections) == 13
+    wan = firewall.section("@zone[1]")
+    assert wan is not None and wan.name is None and wan.line == 12
+    network = wan.option("network")
+    assert network is not None and network.values == ("wan", "wan6") and network.is_list
+    assert network.line == 14
+    lan = firewall.section("@zone[0]")
+    assert lan is not None and lan.get_list("network") == ("lan",)
+    icmp = firewall.sections_of("rule")[5].get_list("icmp_type")
+    assert len(icmp) == 11 and icmp[0] == "echo-request" and icmp[-1] == "neighbour-advertisement"
+    assert wan.ref == "firewall.@zone[1]"
+
+
+def test_file_and_show_give_the_same_sections() -> None:
+    from_file = uci_config.parse(read("firewall4_default_ac35028.conf"), package="firewall").value
+    from_show = uci_show.parse(read("uci_show_firewall_openwrt_23.05.5.txt")).value
+    file_sections = from_file.sections
+    show_sections = from_show.sections
+    assert len(file_sections) == len(show_sections) == 13
+    differences = []
+    for left, right in zip(file_sections, show_sections):
+        if left.facts() != right.facts():
+            for option in left.options:
+                other = right.get_list(option.name)
+                if other != option.values:
+                    differences.append((left.ref, option.name, option.values, other))
+    # The one upstream change between the two firewall4 versions (see SOURCE.md).
+    assert differences == [("firewall.@zone[1]", "forward", ("DROP",), ("REJECT",))]
+    # Where uci show can tell a list (two or more values), both agree it is one.
+    for left, right in zip(file_sections, show_sections):
+        for option in right.options:
+            if option.is_list:
+                assert left.option(option.name).is_list  # type: ignore[union-attr]
+
+
+def test_show_network_with_prompt_and_lists() -> None:
+    parsed = uci_show.parse(read("uci_show_network_k8s_labs.txt"))
+    assert parsed.unparsed == ()  # the prompt line is recognised, not junk
+    network = parsed.value.package("network")
+    assert network is not None
+    devices = network.sections_of("device")
+    assert [d.index for d in devices] == [0, 1, 2, 3]
+    assert devices[0].get_list("ports") == ("lan1", "lan2", "lan3", "lan4", "sfp2")
+    assert devices[1].get_list("ports") == ("eth1", "wan")
+    wan = network.section("wan")
+    assert wan is not None and wan.get("device") == "br-wan" and wan.line == 29
+    # named sections are numbered among their type in order, as uci counts @type[i]
+    assert network.section("wan6").index == 3  # type: ignore[union-attr]
+    assert network.section("@interface[2]") is wan
+
+
+def test_show_of_several_packages_cut_short() -> None:
+    parsed = uci_show.parse(read("uci_show_omr1004_fragment.txt"))
+    assert [p.name for p in parsed.value.packages] == ["ucitrack", "uhttpd", "unbound"]
+    main = parsed.value.section("uhttpd", "main")
+    assert main is not None
+    assert main.get_list("listen_http") == ("0.0.0.0:80", "[::]:80")
+    assert main.get("lua_prefix") == "/cgi-bin/luci=/usr/lib/lua/luci/sgi/uhttpd.lua"
+    assert [(u.line, u.text) for u in parsed.unparsed] == [(40, "unbound")]
+
+
+def test_quote_escapes_anonymous_ids_and_orphan_options() -> None:
+    text = (
+        "network.cfg0a1b2c=device\n"
+        "network.cfg0a1b2c.name='it'\\''s'\n"
+        "firewall.@zone[2].network='vpnclient'\n"
+        "network.lan.proto=static\n"
+    )
+    parsed = uci_show.parse(text)
+    assert parsed.unparsed == ()
+    device = parsed.value.package("network").sections[0]  # type: ignore[union-attr]
+    assert device.name is None and device.anonymous_id == "cfg0a1b2c" and device.get("name") == "it's"
+    zone = parsed.value.section("firewall", "@zone[2]")
+    assert zone is not None and zone.type == "zone" and zone.get("network") == "vpnclient"
+    assert parsed.value.get("network", "lan", "proto") == "static"
+
+
+def test_junk_is_unparsed() -> None:
+    parsed = uci_show.parse("This is not it.\nnetwork.wan.proto='dhcp\nnetwork.wan=two words\n")
+    assert parsed.value.sections == ()
+    assert [u.line for u in parsed.unparsed] == [1, 2, 3]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_never_raises(text: str) -> None:
+    uci_show.parse(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=3000), st.integers(min_value=0, max_value=3000))
+def test_mutated_real_output_never_raises(cut: int, position: int) -> None:
+    text = read("uci_show_firewall_openwrt_23.05.5.txt")
+    mutated = text[:position] + "'" + text[position:cut]
+    uci_show.parse(mutated)
