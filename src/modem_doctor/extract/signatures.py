@@ -1,0 +1,390 @@
+"""How each kind of output looks, line by line: what can start a block of it and what can
+continue one. Used by the extractor to find blocks in arbitrary text.
+
+Patterns are matched against a line with its leading whitespace removed and runs of
+whitespace kept, so they must tolerate collapsed spacing (forums and mail squeeze
+``Dev#=  3`` into ``Dev#= 3`` and drop indentation). A kind detected from content alone
+needs ``min_lines`` member lines, so a single look-alike sentence in prose is not taken
+for output; when the user's command names the kind, one line is enough and the looser
+``hinted`` pattern is accepted as well.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Pattern, Tuple
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+
+
+def _re(pattern: str) -> Pattern[str]:
+    return re.compile(pattern)
+
+
+# A sentence: a capitalised word followed by several plain lowercase words. Used to stop
+# a wrapped-line repair from gluing prose onto output.
+PROSE = _re(r"^[A-Z][a-z']*,?\s+(?:[a-z']+,?\s+){2,}[a-z']")
+
+
+@dataclass
+class BlockState:
+    """A block while the extractor builds it (mutable; frozen into ``Block`` when done)."""
+
+    signature: "Signature"
+    kind: str
+    texts: List[str] = field(default_factory=list)  # member texts so far (stripped)
+    hinted: bool = False  # the command before the block named its kind
+    data: Dict[str, object] = field(default_factory=dict)  # per-signature scratch
+
+
+class Signature:
+    """A kind of output as the extractor sees it. Subclasses refine the few that need it."""
+
+    def __init__(
+        self,
+        kind: str,
+        start: str,
+        member: Optional[str] = None,
+        min_lines: int = 1,
+        hinted: Optional[str] = None,
+    ) -> None:
+        self.kind = kind
+        self.start = _re(start)
+        self.member = _re(member) if member else self.start
+        self.min_lines = min_lines
+        self.hinted = _re(hinted) if hinted else None
+
+    def kinds(self) -> Tuple[str, ...]:
+        """Every kind this signature can produce."""
+        return (self.kind,)
+
+    def starts(self, text: str) -> bool:
+        return bool(self.start.match(text))
+
+    def starts_hinted(self, text: str) -> bool:
+        """May this line begin a block when the command named this kind?"""
+        return self.starts(text) or self.accepts_text(text, hinted=True)
+
+    def accepts_text(self, text: str, hinted: bool) -> bool:
+        if self.member.match(text) or self.start.match(text):
+            return True
+        return bool(hinted and self.hinted is not None and self.hinted.match(text))
+
+    def accepts(self, state: BlockState, text: str, raw: str) -> bool:
+        """May ``text`` continue the block? ``raw`` keeps the leading whitespace."""
+        return self.accepts_text(text, state.hinted)
+
+    def restarts(self, state: BlockState, text: str) -> bool:
+        """Does ``text`` begin a new output of the same kind (two pastes glued together)?"""
+        return False
+
+    def note(self, state: BlockState, text: str) -> None:
+        """Record what later decisions need (called for every member line)."""
+
+    def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
+        """The block's final kind, or None to drop it (too short to trust)."""
+        members = sum(1 for text in state.texts if text)
+        if not state.hinted and members < self.min_lines:
+            return None
+        return state.kind
+
+
+class UsbTextSignature(Signature):
+    """``/sys/kernel/debug/usb/devices`` and ``usb-devices``: the same T:/D:/P:/C:/I:/E:
+    letters. usb-devices prints interface numbers in hex (``If#=0x4``); debugfs marks the
+    active configuration and interfaces with ``*`` and has ``B:`` bandwidth lines."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "usb_debugfs",
+            start=r"(?:T:\s*Bus=\s*\d|D:\s*Ver=|P:\s*Vendor=\s*[0-9a-fA-F]|C:\*?\s*#Ifs=|I:\*?\s*If#=|E:\s*Ad=\s*[0-9a-fA-F]|B:\s*Alloc=)",
+            member=r"[TBDPSCIEA]:(?:\*|\s|$)",
+        )
+
+    def kinds(self) -> Tuple[str, ...]:
+        return ("usb_debugfs", "usb_devices")
+
+    def restarts(self, state: BlockState, text: str) -> bool:
+        # A second listing glued to the first starts again at a root hub already seen.
+        if not text.startswith("T:"):
+            return False
+        match = re.search(r"Bus=\s*(\d+).*?Dev#=\s*(\d+)", text)
+        if not match:
+            return False
+        key = (int(match.group(1)), int(match.group(2)))
+        seen = state.data.setdefault("devices", set())
+        assert isinstance(seen, set)
+        return key in seen
+
+    def note(self, state: BlockState, text: str) -> None:
+        if text.startswith("T:"):
+            match = re.search(r"Bus=\s*(\d+).*?Dev#=\s*(\d+)", text)
+            if match:
+                seen = state.data.setdefault("devices", set())
+                assert isinstance(seen, set)
+                seen.add((int(match.group(1)), int(match.group(2))))
+        elif re.match(r"I:\s*If#=\s*0x", text):
+            state.data["hex_interfaces"] = True
+        elif re.match(r"[CI]:\*|B:", text):
+            state.data["debugfs_marks"] = True
+
+    def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
+        if super().finish(state, command_kind) is None:
+            return None
+        if command_kind in self.kinds():
+            return command_kind
+        if state.data.get("hex_interfaces") and not state.data.get("debugfs_marks"):
+            return "usb_devices"
+        return "usb_debugfs"
+
+
+_LSUSB_LINE = r"Bus\s+\d{3}\s+Device\s+\d{3}:?\s+ID\s+[0-9a-fA-F]{4}:[0-9a-fA-F]{4}"
+# The keys and headings of ``lsusb -v``; indentation (when it survived) also counts.
+_LSUSB_V_MEMBER = (
+    r"(?:" + _LSUSB_LINE + r"|(?:Device|Configuration|Interface|Endpoint|Hub|BOS|Binary Object Store|Report)"
+    r" Descriptors?:|Interface Association:|Device Qualifier|Device Status:|Hub Port Status:"
+    r"|[A-Z][\w /-]*(?:Descriptor|Capability|Header|Union|Ether|Functional|Management|Extended|Ethernet|MBIM):?\s*$"
+    r"|CDC\s[\w ]+:|(?:bm|bcd|bNum|b|i|id|w|dw)[A-Z]\w*(?:\s|$)|MaxPower\s|Transfer Type|Synch Type|Usage Type"
+    r"|Self Powered|Remote Wakeup|Bus Powered|\(Bus Powered\)|Battery Powered|Couldn't open device|can't get"
+    r"|cannot read|\*\* UNRECOGNIZED|UNAVAILABLE|Port \d+:|Data\b|Test Mode|Debug mode|Dual-speed"
+    r"|Latency Tolerance|Function Remote Wakeup|U[12] |Compound device|Ganged|No power switching|Per-port"
+    r"|Individual|Transaction Translator|Think time|Port indicators|No overcurrent|INTERFACE_\w+|Warning:|warning:"
+    r"|(?:[0-9a-f]{2} ){3,}|\[\s*\d+\]|(?:Short|Full|High|Super|Lowest)[ -])"
+)
+
+
+class LsusbSignature(Signature):
+    """``lsusb`` (one line per device) grows into ``lsusb -v`` when a descriptor dump
+    follows the ``Bus ... ID`` line."""
+
+    def __init__(self) -> None:
+        super().__init__("lsusb", start=r"(?:" + _LSUSB_LINE + r"|Device Descriptor:)", member=_LSUSB_LINE)
+        self.verbose = _re(_LSUSB_V_MEMBER)
+
+    def kinds(self) -> Tuple[str, ...]:
+        return ("lsusb", "lsusb_verbose")
+
+    def starts_hinted(self, text: str) -> bool:
+        return self.starts(text)
+
+    def accepts(self, state: BlockState, text: str, raw: str) -> bool:
+        if state.kind == "lsusb_verbose":
+            if self.verbose.match(text):
+                return True
+            # Descriptor fields are indented; a wrapped sentence is not.
+            return bool(raw[:1] in (" ", "\t") and not PROSE.match(text))
+        if text.startswith("Device Descriptor:") or text.startswith("Couldn't open device"):
+            state.kind = "lsusb_verbose"
+            return True
+        return bool(self.member.match(text))
+
+    def restarts(self, state: BlockState, text: str) -> bool:
+        if state.kind != "lsusb" or not text.startswith("Bus"):
+            return False
+        seen = state.data.setdefault("ids", set())
+        assert isinstance(seen, set)
+        return text[:18] in seen
+
+    def note(self, state: BlockState, text: str) -> None:
+        if text.startswith("Device Descriptor:"):
+            state.kind = "lsusb_verbose"
+        if text.startswith("Bus"):
+            seen = state.data.setdefault("ids", set())
+            assert isinstance(seen, set)
+            seen.add(text[:18])
+
+    def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
+        if super().finish(state, command_kind) is None:
+            return None
+        if command_kind == "lsusb_verbose":
+            return "lsusb_verbose"
+        return state.kind
+
+
+class DmesgSignature(Signature):
+    """Kernel log lines. Timestamped lines are unmistakable; lines without a timestamp
+    (``dmesg -t``, a kernel built without printk times) are taken only after a ``dmesg``
+    command or inside a timestamped block."""
+
+    _TIME = re.compile(r"^(?:<\d+>)?\[\s*(\d+)\.(\d+)\]")
+
+    def __init__(self) -> None:
+        super().__init__(
+            "dmesg",
+            start=(
+                r"(?:<\d+>)?\[\s*\d+\.\d+\]|\[(?:" + _DAY + r")\s+" + _MONTH + r"\s+\d+\s+\d\d:\d\d:\d\d\s+\d{4}\]"
+                r"|(?:kern|user|daemon|syslog)\s*:(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s"
+                r"|usb\s+\d+-[\d.]+:\s+(?:new\s|New USB device|Product:|Manufacturer:|SerialNumber:|USB disconnect|reset\s)"
+                r"|usbcore:\s+registered new|(?:option|qmi_wwan|cdc_ether|cdc_wdm|cdc_mbim|cdc_ncm|huawei_cdc_ncm|rndis_host|cdc_acm|sierra|qcserial)\d*\s+\d+-[\d.]+:\d+\.\d+:?\s"
+            ),
+            member=None,
+            hinted=r"[\w.-]+(?:\s+[\w.:-]+)?:\s|[\w-]+\s+\d+-[\d.]+|GSM modem|ttyUSB\d|cdc-wdm\d",
+        )
+
+    def restarts(self, state: BlockState, text: str) -> bool:
+        # Two dmesg captures glued together: time goes back by more than a second.
+        match = self._TIME.match(text)
+        if not match:
+            return False
+        now = float(f"{match.group(1)}.{match.group(2)}")
+        last = state.data.get("time")
+        return isinstance(last, float) and now < last - 1.0
+
+    def note(self, state: BlockState, text: str) -> None:
+        match = self._TIME.match(text)
+        if match:
+            state.data["time"] = float(f"{match.group(1)}.{match.group(2)}")
+            state.data["stamped"] = True
+
+    def accepts(self, state: BlockState, text: str, raw: str) -> bool:
+        if self.start.match(text):
+            return True
+        if (state.hinted or state.data.get("stamped")) and self.hinted is not None:
+            return bool(self.hinted.match(text)) and not PROSE.match(text)
+        return False
+
+
+class JsonSignature(Signature):
+    """A JSON object (``ubus call system board``, ``ifstatus wan``): taken from ``{`` to
+    the matching ``}``; which kind it is follows from its keys when no command says."""
+
+    def __init__(self) -> None:
+        super().__init__("ubus_board", start=r"\{\s*(?:$|\")", member=None)
+
+    def kinds(self) -> Tuple[str, ...]:
+        return ("ubus_board", "ifstatus")
+
+    def starts_hinted(self, text: str) -> bool:
+        return self.starts(text)
+
+    def accepts(self, state: BlockState, text: str, raw: str) -> bool:
+        depth = state.data.get("depth", 0)
+        assert isinstance(depth, int)
+        return depth > 0 and len(state.texts) < 5000
+
+    def note(self, state: BlockState, text: str) -> None:
+        depth = state.data.get("depth", 0)
+        assert isinstance(depth, int)
+        # Braces inside strings do not count; escaped quotes do not end strings.
+        unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+        state.data["depth"] = depth + unquoted.count("{") + unquoted.count("[") - unquoted.count("}") - unquoted.count("]")
+        keys = state.data.setdefault("keys", set())
+        assert isinstance(keys, set)
+        keys.update(re.findall(r'"([\w-]+)"\s*:', text))
+
+    def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
+        if command_kind in self.kinds():
+            return command_kind
+        keys = state.data.get("keys", set())
+        assert isinstance(keys, set)
+        if {"board_name", "release"} & keys and {"kernel", "model", "system", "hostname"} & keys:
+            return "ubus_board"
+        if {"l3_device", "proto", "ipv4-address", "pending", "autostart"} & keys and "up" in keys:
+            return "ifstatus"
+        return None
+
+
+_IFACE_STATE = r"(?:UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|LOWERLAYERDOWN)"
+_LOG_SYSLOG = (
+    r"(?:" + _DAY + r"\s+" + _MONTH + r"\s+\d{1,2}\s+\d\d:\d\d:\d\d\s+\d{4}\s+[\w]+\.[\w]+\s+\S"
+    r"|" + _MONTH + r"\s+\d{1,2}\s+\d\d:\d\d:\d\d\s+\S+\s+[\w./@-]+(?:\[\d+\])?:"
+    r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*\s+\S+\s+[\w./@-]+(?:\[\d+\])?:)"
+)
+
+SIGNATURES: Tuple[Signature, ...] = (
+    UsbTextSignature(),
+    LsusbSignature(),
+    Signature(
+        "lsusb_tree",
+        start=r"/:\s*Bus\s+\d+\.Port\s+\d+:\s*Dev\s+\d+|(?:\|\s*)*\|__\s*Port\s+\d+:\s*Dev\s+\d+",
+        member=r"/:\s*Bus\s|(?:\|\s*)*\|?__\s*Port\s+\d+|ID\s+[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\b|/sys/bus/usb/devices/",
+    ),
+    DmesgSignature(),
+    Signature("logread", start=_LOG_SYSLOG),
+    Signature(
+        "opkg_list",
+        start=r"[a-z0-9][a-z0-9.+_-]*\s+-\s+[0-9a-zA-Z][\w.+~:-]*(?:\s+-\s+.*)?$",
+        min_lines=2,
+    ),
+    Signature(
+        "apk_list",
+        start=r"[a-z0-9][\w.+-]*-\d[\w.+_~-]*-r\d+\s+\S+\s+\{[^}]*\}\s+\([^)]*\)(?:\s+\[[^\]]*\])?$",
+    ),
+    Signature(
+        "opkg_errors",
+        start=(
+            r"Collected errors:|\*\s+(?:opkg_\w+|satisfy_dependencies_for|check_data_file_clashes|pkg_hash_\w+|opkg_download|resolve_conffiles|verify_pkg_installable|wfopen|file_\w+|pkg_\w+):"
+            r"|Unknown package '|Downloading https?://|Updated list of available packages|Signature check (?:passed|failed)"
+            r"|\*{0,3}\s*Failed to download|Installing \S+ \(\S+\) to \w+|Configuring \S+\.$|Package \S+ \(\S+\) installed in \w+ is up to date"
+            r"|Upgrading \S+ on \w+ from|Multiple packages \S+ and \S+ providing"
+            r"|ERROR: (?:unable to select packages|\S+: (?:package|UNTRUSTED|No such)|Failed to)|fetch https?://|OK: \d+ MiB in \d+ packages|\(\d+/\d+\) (?:Installing|Upgrading|Purging|Replacing)"
+        ),
+        member=(
+            r"Collected errors:|\*\s|Unknown package|Downloading\s|Updated list|Signature check|\*{0,3}\s*Failed to download"
+            r"|Installing\s|Configuring\s|Package\s\S+|Upgrading\s|Removing\s|Multiple packages|Not downloading|wget returned"
+            r"|Cannot\s|Collected|Error\b|ERROR:|WARNING:|fetch\s|OK:\s|\(\d+/\d+\)|Executing\s|required by:|[\w.+-]+ \([^)]*\):$"
+            r"|[\w.+-]+ \(no such package\)|satisfies:|breaks:|picked:|conflicts:|Writing\s|Connecting to|wget:|Errors were"
+            r"|The following packages|[*]\s*\w"
+        ),
+        hinted=r"\S",
+    ),
+    Signature(
+        "uci_config",
+        start=r"(?:package\s+[\w-]+\s*$|config\s+[\w-]+(?:\s+(?:'[^']*'|\"[^\"]*\"|[\w-]+))?\s*$)",
+        member=r"(?:option|list)\s+[\w-]+(?:\s+\S.*)?$|config\s+[\w-]+|package\s+[\w-]+\s*$|#",
+        min_lines=2,
+    ),
+    Signature(
+        "uci_show",
+        start=r"[a-z][\w-]*\.(?:@[\w-]+\[-?\d+\]|[\w-]+)(?:\.[\w-]+)?=\S.*$",
+    ),
+    Signature(
+        "openwrt_release",
+        start=r"(?:DISTRIB_[A-Z_]+|OPENWRT_[A-Z_]+|LEDE_[A-Z_]+)=",
+        member=r"(?:DISTRIB_[A-Z_]+|OPENWRT_[A-Z_]+|LEDE_[A-Z_]+|NAME|VERSION|ID|ID_LIKE|PRETTY_NAME|VERSION_ID|HOME_URL|BUG_URL|SUPPORT_URL|BUILD_ID|ANSI_COLOR|VERSION_CODENAME|IMAGE_ID)=",
+    ),
+    JsonSignature(),
+    Signature(
+        "uname",
+        start=r"Linux\s+\S+\s+\d+\.\d+\.\d+\S*\s+#\d+|Linux version \d+\.\d+",
+        member=r"(?!)",
+        hinted=r"\d+\.\d+\.\d+\S*$|Linux(?:\s+\S+)*$",
+    ),
+    Signature(
+        "ip_addr",
+        start=r"\d+:\s+[\w@.:-]+:\s+<[\w,-]*>",
+        member=(
+            r"\d+:\s+[\w@.:-]+:\s+<[\w,-]*>|link/\w+|inet6?\s+\S+|valid_lft\s|altname\s|alias\s|vf\s\d|prop\s|link-netns"
+            r"|[\w@.-]+\s+" + _IFACE_STATE + r"\b"
+        ),
+        hinted=r"[\w@.-]+\s+" + _IFACE_STATE + r"\b|\S+\s+(?:mtu|qdisc)\b",
+    ),
+    Signature(
+        "ip_route",
+        start=(
+            r"(?:default\s+(?:via|dev|from|proto|table)\s|(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?\s+(?:via|dev|proto|scope|from|nhid)\s"
+            r"|[0-9a-f]{0,4}:[0-9a-f:]*(?:/\d{1,3})?\s+(?:via|dev|from|proto|metric|nhid)\s"
+            r"|(?:unreachable|blackhole|prohibit|local|broadcast|multicast|anycast|throw)\s+[\d.:a-f/]+|nexthop\s)"
+        ),
+    ),
+    Signature(
+        "ifconfig",
+        start=r"[\w.:@-]+\s+(?:Link encap:|flags=\d+<)",
+        member=(
+            r"[\w.:@-]+\s+(?:Link encap:|flags=\d+<)|inet6?\s+addr:|inet6?\s|ether\s|(?:UP|BROADCAST|RUNNING|MULTICAST|POINTOPOINT|LOOPBACK|NOARP)\b"
+            r"|RX\s|TX\s|collisions:|Interrupt:|loop\s|unspec\s|txqueuelen|Base address|device\s"
+        ),
+    ),
+    Signature(
+        "ls_dev",
+        start=r"[-bcdlps][rwxsStT-]{9}[.+@]?\s+\d+\s+\S+\s+\S+\s+\d",
+        member=r"[-bcdlps][rwxsStT-]{9}[.+@]?\s+\d+\s|total\s+\d+$",
+        min_lines=2,
+        # plain `ls /dev` prints names in columns: only after the command, never from content
+        hinted=r"[\w.:+@-]+/?\*?(?:\s+[\w.:+@-]+/?\*?)*\s*$|/[\w/.-]+:$",
+    ),
+)
+
+BY_KIND: Dict[str, Signature] = {kind: signature for signature in SIGNATURES for kind in signature.kinds()}

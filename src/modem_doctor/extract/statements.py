@@ -1,0 +1,193 @@
+"""Facts users only state in words: "my EC25-E", "OpenWrt 23.05", "no PIN on the SIM",
+"the modem is my only internet", "APN is internet", "I installed kmod-usb-net-cdc-ether",
+"After each device reboot, it switches back".
+
+Conservative by design: a statement is read only when its wording is specific (a known
+model family, a release number after 'OpenWrt', a package name that exists in OpenWrt's
+naming scheme after 'installed' without a negation). Missing a fact costs a question to
+the user; inventing one costs a wrong diagnosis. The table ``STATEMENTS`` is the data:
+each entry is a kind, a pattern and how to read the value from the match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Pattern, Sequence, Tuple
+
+from ..model.common import Line
+from ..model.host import StatedFact
+
+# Modem families commonly used with OpenWrt (Quectel, Sierra, Huawei, ZTE, SIMCom,
+# Fibocom, Foxconn, Dell, Telit, u-blox, Netgear). A name is only taken as a modem when it
+# matches one of these shapes; a vendor word alone is not enough.
+_MODEL_FAMILIES = (
+    r"EC2[015](?:-[A-Z]{1,4})?|EG0[6-9](?:-[A-Z]{1,4})?|EG[12][0-9](?:-[A-Z]{1,4})?|EP06(?:-[A-Z]{1,4})?"
+    r"|EM0[56](?:-[A-Z]{1,4})?|EM1[26](?:-[A-Z]{1,4})?|EM060K(?:-[A-Z]{1,4})?|EM160R(?:-[A-Z]{1,4})?"
+    r"|RM50[02][QNU](?:-[A-Z]{1,4})?|RM5[25]0N(?:-[A-Z]{1,4})?|RM551E(?:-[A-Z]{1,4})?|RG50[02]Q(?:-[A-Z]{1,4})?"
+    r"|BG9[56](?:-[A-Z0-9]{1,4})?|UC20|UC15|EC200[ATUS](?:-[A-Z]{1,4})?"
+    r"|[ME]C7[34][0-9]{2}|EM7[3-5][0-9]{2}|EM9[12]91|MC8[0-9]{3}"
+    r"|MU[67]09(?:s-2|s|-2)?|ME9[01][69][su]?(?:-[0-9]{3})?|ME936|E33[57]2[hs]?(?:-[0-9]{3})?|E3276(?:s)?(?:-[0-9]{3})?"
+    r"|E3131|E392|E398|E1550|E173|E220|E8372(?:h)?(?:-[0-9]{3})?|K5150|K5160|ME909s?|EM820W|ME906[es]?"
+    r"|MF8[0-9]{2}[A-Z]?|MF2[0-9]{2}[A-Z]?|MF79[0-9][A-Z]?|P685M"
+    r"|SIM7[0-9]{3}[A-Z-]*|SIM8[0-9]{3}[A-Z-]*|SIM5[0-9]{3}[A-Z-]*"
+    r"|L8[56]0(?:-GL)?|FM1[0-9]0(?:-[A-Z]{2})?|FM350(?:-GL)?|FG150|NL6[0-9]8(?:-[A-Z]{2,4})?|L610|L7[0-9]{2}"
+    r"|T77W968|T77W595|T99W175|T99W265|T99W373|DW58[0-9]{2}e?|LE910[A-Z0-9-]*|LN9[0-9]0|LM9[0-9]0|FN9[0-9]0|FN980"
+    r"|TOBY-[A-Z0-9]+|LARA-[A-Z0-9]+|SARA-[A-Z0-9]+|MR1100|AC79[0-9]S|LM1200"
+)
+_MODEL = re.compile(r"(?<![\w-])(" + _MODEL_FAMILIES + r")(?![\w])", re.IGNORECASE)
+
+# Package names in OpenWrt's scheme that matter here.
+_PACKAGE = (
+    r"(?:kmod-[a-z0-9][\w-]*[a-z0-9]|luci-proto-[\w-]+|luci-app-[\w-]+|uqmi|umbim|comgt(?:-ncm|-directip)?"
+    r"|usb-modeswitch|modemmanager|qmi-utils|mbim-utils|libqmi|libmbim|wwan|chat|ppp(?:-mod-[\w-]+)?"
+    r"|picocom|minicom|sms-tool|usbutils|socat|atinout)"
+)
+_PACKAGE_RE = re.compile(r"(?<![\w.-])(" + _PACKAGE + r")(?![\w-])")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One row of the table: a kind, a pattern, and how to read the value."""
+
+    kind: str
+    pattern: Pattern[str]
+    value: Callable[["re.Match[str]"], Optional[str]]
+
+
+def _group(index: int) -> Callable[["re.Match[str]"], Optional[str]]:
+    return lambda match: match.group(index)
+
+
+def _const(value: str) -> Callable[["re.Match[str]"], Optional[str]]:
+    return lambda match: value
+
+
+def _release(match: "re.Match[str]") -> Optional[str]:
+    value = match.group(1)
+    return "SNAPSHOT" if value.lower() == "snapshot" else value
+
+
+STATEMENTS: Tuple[Statement, ...] = (
+    # 'OpenWrt 23.05', 'OpenWrt 23.05.2', 'OpenWrt 24.10-SNAPSHOT', 'OpenWRT v22.03.5'.
+    Statement(
+        "openwrt_release",
+        re.compile(r"\b(?:OpenWrt|LEDE)\s*(?:version\s+|release\s+|v)?(\d{2}\.\d{2}(?:\.\d{1,2})?(?:-rc\d+|-SNAPSHOT)?|SNAPSHOT)\b", re.IGNORECASE),
+        _release,
+    ),
+    # SIM PIN: 'no PIN on the SIM', 'PIN is disabled', 'SIM without PIN', 'PIN lock removed'.
+    Statement(
+        "sim_pin",
+        re.compile(
+            r"\b(?:no|without)\s+(?:a\s+|any\s+)?(?:SIM\s+)?PIN\b(?!\s*(?:code\s+)?(?:prompt|dialog|field))"
+            r"|\bPIN\s+(?:code\s+|lock\s+|check\s+)?(?:is\s+|has\s+been\s+|was\s+)?(?:disabled|removed|turned\s+off|deactivated)\b"
+            r"|\bdisabled?\s+(?:the\s+)?(?:SIM\s+)?PIN\b",
+            re.IGNORECASE,
+        ),
+        _const("none"),
+    ),
+    Statement(
+        "sim_pin",
+        re.compile(
+            r"\b(?:SIM\s+)?PIN\s+(?:code\s+|lock\s+)?(?:is\s+)?(?:enabled|required|active|set)\b"
+            r"|\bSIM\s+(?:is\s+)?(?:PIN[- ])?locked\b",
+            re.IGNORECASE,
+        ),
+        _const("enabled"),
+    ),
+    # APN: 'APN is internet', 'APN: three.co.uk', "apn 'web.vodafone.de'", 'APN = "iot.1nce.net"'.
+    Statement(
+        "apn",
+        re.compile(
+            r"\bAPN\s*(?:is\s*|=\s*|:\s*|name\s*(?:is\s*|:\s*)?)[\"'\u201c\u2018`]?([A-Za-z0-9][\w.-]*[A-Za-z0-9]|[A-Za-z0-9])"
+            r"|\bAPN\s+[\"'\u201c\u2018`]([A-Za-z0-9][\w.-]*)[\"'\u201d\u2019`]",
+            re.IGNORECASE,
+        ),
+        lambda match: match.group(1) or match.group(2),
+    ),
+    # The modem is the only way out: packages cannot be downloaded through it while it is down.
+    Statement(
+        "only_uplink",
+        re.compile(
+            r"\b(?:only|sole)\s+(?:source\s+of\s+|way\s+to\s+(?:get\s+|access\s+|reach\s+)?(?:the\s+)?)?(?:internet|uplink|wan\s+connection|internet\s+connection|internet\s+access)\b"
+            r"|\bno\s+other\s+(?:internet|uplink|wan|internet\s+connection|connection\s+to\s+the\s+internet)\b"
+            r"|\b(?:no|without)\s+(?:wired|cable|fixed[- ]line|dsl|fibre|fiber|ethernet)\s+(?:internet|connection|uplink|wan)\b",
+            re.IGNORECASE,
+        ),
+        _const("yes"),
+    ),
+    # A configuration or mode that does not survive a reboot or re-plug.
+    Statement(
+        "reboot_reverts",
+        re.compile(
+            r"\b(?:after|on|with|upon)\s+(?:each|every|a|the|any)?\s*(?:device\s+|router\s+|system\s+|modem\s+)?(?:re-?boot|restart|power[- ]?cycle|re-?plug)s?\b.{0,80}?"
+            r"\b(?:switch(?:es|ed)?\s+back|revert(?:s|ed)?|goes\s+back|went\s+back|back\s+to\b|is\s+lost|gets\s+lost|reset(?:s)?\s+(?:to|back)|lost)"
+            r"|\b(?:switch(?:es|ed)?\s+back|revert(?:s|ed)?|goes\s+back|resets?\s+(?:to|back))\b.{0,60}?\b(?:after|on|with|upon)\s+(?:each|every|a|the|any)?\s*(?:device\s+|router\s+|system\s+)?(?:re-?boot|restart|power[- ]?cycle)",
+            re.IGNORECASE,
+        ),
+        _const("yes"),
+    ),
+)
+
+# 'I have installed X', 'X has already been installed', 'X is installed', 'installed X and Y'
+_INSTALLED = re.compile(r"\binstall(?:ed|ing)?\b", re.IGNORECASE)
+_NOT_DONE = re.compile(
+    r"\b(?:need(?:s|ed)?\s+to|have\s+to|must|should|will|would|could|can|try(?:ing)?\s+to|want\s+to|how\s+(?:do\s+I\s+|to\s+)|please|"
+    r"not|never|n't|cannot|unable|failed|fails|couldn't|wasn't|isn't|aren't|missing|instead\s+of)\b|\?",
+    re.IGNORECASE,
+)
+
+
+def _clauses(text: str) -> List[str]:
+    """Split a line into clauses so that negations and modal verbs stay local."""
+    return [part for part in re.split(r"(?<=[.;!?])\s+|\s+but\s+|\s+however\s+|,\s+(?=then\b|so\b)", text) if part.strip()]
+
+
+def _package_facts(line: Line, source: str) -> List[StatedFact]:
+    facts: List[StatedFact] = []
+    for clause in _clauses(line.text):
+        if not re.search(r"\binstalled\b", clause, re.IGNORECASE):
+            continue  # 'install X' is advice or a plan, not a statement that it is there
+        if _NOT_DONE.search(clause):
+            continue
+        for match in _PACKAGE_RE.finditer(clause):
+            facts.append(StatedFact("package_installed", match.group(1), line.number, line.text, source))
+    return facts
+
+
+def _model_facts(line: Line, source: str) -> List[StatedFact]:
+    facts: List[StatedFact] = []
+    for match in _MODEL.finditer(line.text):
+        token = match.group(1)
+        # 'E392' and friends are also plain numbers in prose; require upper case letters as written.
+        if not re.search(r"[A-Z]", token[:2]):
+            continue
+        facts.append(StatedFact("modem_model", token, line.number, line.text, source))
+    return facts
+
+
+def extract_statements(lines: Sequence[Line], source: str = "") -> Tuple[StatedFact, ...]:
+    """Every stated fact in ``lines`` (prose lines of a paste), in line order."""
+    facts: List[StatedFact] = []
+    for line in lines:
+        text = line.text
+        if len(text) > 4096 or not text.strip():
+            continue
+        facts.extend(_model_facts(line, source))
+        for statement in STATEMENTS:
+            match = statement.pattern.search(text)
+            if not match:
+                continue
+            value = statement.value(match)
+            if value:
+                facts.append(StatedFact(statement.kind, value, line.number, text, source))
+        if _INSTALLED.search(text):
+            facts.extend(_package_facts(line, source))
+    seen = set()
+    unique: List[StatedFact] = []
+    for fact in facts:
+        key = (fact.kind, fact.value.lower(), fact.line)
+        if key not in seen:
+            seen.add(key)
+            unique.append(fact)
+    return tuple(unique)
