@@ -373,4 +373,7 @@ def _option_pairs(section: Any) -> Iterator[Tuple[str, Any]]:
             key = getattr(option, "name", None) or getattr(option, "key", None)
             if key:
                 values = getattr(option, "values", None)
-                yield str(key), values if values is not None else getattr(option, "value", None)
+                if isinstance(values, tuple) and not getattr(option, "is_list", False) and len(values) == 1:
+                    yield str(key), values[0]
+                else:
+                    yield str(key), values if values is not None else getattr(option, "value", None)
