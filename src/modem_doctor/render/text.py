@@ -1,0 +1,102 @@
+"""Plain text for a terminal or a log file: modems, findings with evidence, the plan."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any, Dict, List
+
+SEVERITY_LABEL = {"error": "ERROR", "warning": "WARN ", "info": "INFO "}
+
+
+def _wrap(text: str, indent: str) -> List[str]:
+    if not text:
+        return []
+    lines: List[str] = []
+    for paragraph in text.splitlines():
+        lines.extend(textwrap.wrap(paragraph, width=96, initial_indent=indent, subsequent_indent=indent) or [indent])
+    return lines
+
+
+def modem_lines(modem: Dict[str, Any]) -> List[str]:
+    """The identity and configurations of one modem, as the explain command shows them."""
+    name = " ".join(part for part in (modem.get("vendor"), modem.get("model")) if part) or "unknown modem"
+    head = f"Modem {modem['vid']}:{modem['pid']} {name}"
+    extra = [part for part in (modem.get("generation"), modem.get("form_factor")) if part]
+    if extra:
+        head += f" ({', '.join(extra)})"
+    if modem.get("usb_path"):
+        head += f" at USB {modem['usb_path']}"
+    lines = [head]
+    recommended = modem.get("recommended") or {}
+    for config in modem.get("configs", []):
+        marks = []
+        if config.get("active"):
+            marks.append("active")
+        if config.get("linux_picks"):
+            marks.append("Linux picks this")
+        if recommended.get("config") == config.get("number"):
+            marks.append("recommended")
+        mark = f" [{', '.join(marks)}]" if marks else ""
+        lines.append(f"  configuration {config['number']}: data path {config.get('data_path', 'unknown')}{mark}")
+        for iface in config.get("interfaces", []):
+            bound = iface.get("driver_bound")
+            expected = iface.get("driver_expected") or "no driver"
+            shown = f"bound {bound}" if bound else ("unbound" if config.get("active") else "not active")
+            package = f" ({iface['package']})" if iface.get("package") else ""
+            lines.append(
+                f"    if{iface['number']:<2} {iface['class']}/{iface['subclass']}/{iface['protocol']}"
+                f"  {iface.get('role', 'unknown'):<8} {shown:<22} expects {expected}{package}"
+            )
+    if recommended:
+        lines.append(
+            f"  recommended: {recommended.get('data_path')} in configuration {recommended.get('config')}"
+            f" with netifd proto '{recommended.get('netifd_proto')}'"
+        )
+    return lines
+
+
+def render(doc: Dict[str, Any]) -> str:
+    out: List[str] = []
+    sources = doc.get("sources") or []
+    if sources:
+        out.append(f"modem-doctor: read {', '.join(sources)}")
+        out.append("")
+    modems = doc.get("modems", [])
+    if not modems:
+        out.append("No modem found in the input.")
+    for modem in modems:
+        out.extend(modem_lines(modem))
+        out.append("")
+    findings = doc.get("findings", [])
+    out.append(f"Findings ({len(findings)})" if findings else "Findings: nothing wrong found.")
+    for finding in findings:
+        out.append(f"  {SEVERITY_LABEL.get(finding['severity'], finding['severity'])} {finding['code']}  {finding['title']}")
+        for item in finding.get("evidence", [])[:6]:
+            out.append(f"        {item['artifact']}:{item['line']}  {item['text'].strip()[:110]}")
+        more = len(finding.get("evidence", [])) - 6
+        if more > 0:
+            out.append(f"        ... and {more} more lines")
+        out.extend(_wrap(f"why: {finding['why']}", "        ") if finding.get("why") else [])
+        out.extend(_wrap(f"fix: {finding['fix']}", "        ") if finding.get("fix") else [])
+    plan = doc.get("plan") or {}
+    steps = plan.get("steps", [])
+    if steps:
+        out.append("")
+        out.append("Plan")
+        if plan.get("packages"):
+            out.append(f"  packages: {' '.join(plan['packages'])}")
+        for number, step in enumerate(steps, 1):
+            alt = " (alternative)" if step.get("alternative") else ""
+            out.append(f"  {number}. [{step['kind']}] {step['title']}{alt}")
+            out.extend(_wrap(step.get("why", ""), "       "))
+            for command in step.get("commands", []):
+                for index, line in enumerate(command.splitlines()):
+                    out.append(("       $ " if index == 0 else "         ") + line)
+            for file in step.get("files", []):
+                out.append(f"       file {file['path']}:")
+                out.extend("         | " + line for line in file["content"].splitlines())
+            if step.get("check"):
+                out.append(f"       check: {step['check']}")
+            if step.get("expect"):
+                out.extend(_wrap(f"expect: {step['expect']}", "       "))
+    return "\n".join(out).rstrip() + "\n"

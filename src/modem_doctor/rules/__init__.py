@@ -1,0 +1,72 @@
+"""Rules: each detects one way a modem set-up goes wrong, from the model alone.
+
+A rule is one module in this package named ``<code>_<slug>.py`` defining::
+
+    RULE = Rule(code="USB001", name="modem-in-storage-mode", severity=Severity.ERROR,
+                summary="...", check=check)
+    def check(ctx: Context) -> Iterator[Finding]: ...
+
+and a module docstring that is the rule's documentation, under the headings in
+``DOC_HEADINGS``. A rule reads only the ``Context`` (the host model plus static
+knowledge) and never runs anything. Codes are an area prefix plus three digits and are
+never reused; a renamed rule keeps its old names in ``aliases``.
+
+Adding a rule is one module plus one line in ``RULES``; ``tests/rules`` fails when a
+module is missing from the table, lacks a heading, or has no case that fires it and
+none that stays silent.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable, List, Tuple
+
+from ..model.findings import Finding, Severity
+
+if TYPE_CHECKING:  # pragma: no cover - import cycle guard only
+    from .context import Context
+
+DOC_HEADINGS: Tuple[str, ...] = ("What it detects", "Why it matters", "Evidence", "Fix")
+
+# Area prefixes: USB enumeration and configurations, DRV kernel drivers and kmods,
+# MOD modem composition and modes, PKG packages, NET interfaces/routing/firewall,
+# CTL control channel (QMI/MBIM/AT), SIM SIM and PIN, REG registration and APN.
+AREAS: Tuple[str, ...] = ("USB", "DRV", "MOD", "PKG", "NET", "CTL", "SIM", "REG")
+
+# Module names in this package, in the order a forum expert would check
+# (enumeration, drivers, composition, session, routing).
+RULES: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    check: Callable[["Context"], Iterable[Finding]]
+    aliases: Tuple[str, ...] = ()
+    doc: str = ""
+
+
+def load_rules() -> Tuple[Rule, ...]:
+    """Every registered rule, with its module docstring as ``doc``."""
+    rules: List[Rule] = []
+    for module_name in RULES:
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        rule: Rule = module.RULE
+        rules.append(
+            Rule(rule.code, rule.name, rule.severity, rule.summary, rule.check, rule.aliases, module.__doc__ or "")
+        )
+    return tuple(rules)
+
+
+def run_rules(ctx: "Context", rules: Iterable[Rule] = ()) -> Tuple[Finding, ...]:
+    """Run rules over a context; findings sorted by severity, then by code."""
+    findings: List[Finding] = []
+    for rule in tuple(rules) or load_rules():
+        for finding in rule.check(ctx):
+            findings.append(finding)
+    findings.sort(key=lambda f: (f.severity.rank, f.code, f.modem or ""))
+    return tuple(findings)
