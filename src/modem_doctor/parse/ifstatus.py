@@ -1,0 +1,313 @@
+"""netifd's interface status: ``ifstatus IFACE``, ``ubus call network.interface.IFACE
+status`` and ``ubus call network.interface dump``.
+
+The output is JSON, but a pasted copy is often not valid JSON any more: cut off part
+way (forum posts, length limits), several outputs one after another with the prompts
+between them, curly quotes, a markdown backtick glued on. This parser reads each
+object up to where it stops being readable and closes it there: everything before the
+cut is used, ``IfStatus.complete`` says the rest is missing, and lines after the cut are
+reported unparsed. The interface name comes from the object itself (in a dump) or from
+the command shown before it (``ifstatus wwan``).
+
+What matters most for a modem is ``errors``: a protocol handler's failure code, e.g.
+``{"subsystem": "qmi", "code": "NO_IFACE"}`` or ``CALL_FAILED``; each error keeps the
+line its code is on, for citing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from ..model.common import Line, Parsed, UnparsedCollector, line_span
+from ..model.network import Address, IfError, IfStatus, IfStatusList, Route
+from ._net_common import check_lines, shell_command, strip_fence, to_lines, uncurl
+
+KIND = "ifstatus"
+TITLE = "ifstatus / ubus call network.interface status"
+
+_COMMAND = re.compile(
+    r"^\s*(?:ifstatus\s+(?P<ifstatus>[\w.-]+)"
+    r"|ubus\s+(?:-\S+\s+)*call\s+network\.interface(?:\.(?P<ubus>[\w.-]+))?\s+(?:status|dump)\b)"
+)
+_CLOSERS = {"{": "}", "[": "]"}
+
+
+def parse(text: str) -> Parsed[IfStatusList]:
+    return parse_lines(to_lines(KIND, text))
+
+
+def parse_lines(lines: Sequence[Line]) -> Parsed[IfStatusList]:
+    check_lines(KIND, lines)
+    unparsed = UnparsedCollector()
+    statuses: List[IfStatus] = []
+    interface = ""
+    position = 0
+    while position < len(lines):
+        line = lines[position]
+        text = uncurl(strip_fence(line.text)).strip()
+        if not text:
+            position += 1
+            continue
+        command = shell_command(line.text)
+        named = _COMMAND.match(command if command is not None else text)
+        if named:
+            interface = named.group("ifstatus") or named.group("ubus") or ""
+            position += 1
+            continue
+        if command is not None:
+            position += 1
+            continue
+        if not text.startswith("{"):
+            unparsed.add(line, "not part of a JSON status")
+            position += 1
+            continue
+        end, value, complete, cut_line = _read_object(lines, position)
+        if isinstance(value, dict):
+            statuses.extend(_statuses(value, interface, complete, lines[position:end]))
+        else:
+            unparsed.add(line, "JSON not readable")
+        for later in lines[cut_line:end]:
+            if later.text.strip():
+                unparsed.add(later, "JSON cut short before here; not read")
+        interface = ""
+        position = max(end, position + 1)
+
+    first, last = line_span(lines)
+    return Parsed(KIND, IfStatusList(tuple(statuses)), unparsed.freeze(), first, last)
+
+
+def _read_object(lines: Sequence[Line], start: int) -> Tuple[int, Any, bool, int]:
+    """Read the JSON object starting at ``lines[start]``.
+
+    Returns (index after its last line, value or None, complete, index of the first line
+    not used). A shell prompt ends an object that never closed. Each character is looked
+    at once, so a huge paste costs linear time."""
+    texts: List[str] = []
+    offsets: List[int] = []
+    total = 0
+    end = len(lines)
+    closed_at: Optional[int] = None
+    depth = 0
+    in_string = escaped = False
+    for index in range(start, len(lines)):
+        if index > start and shell_command(lines[index].text) is not None:
+            end = index
+            break
+        text = uncurl(lines[index].text)
+        if index == start:
+            text = strip_fence(text)
+            text = text[text.index("{") :]
+        offsets.append(total)
+        for column, char in enumerate(text):
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char in "{[":
+                depth += 1
+            elif char in "}]":
+                depth -= 1
+                if depth <= 0:
+                    closed_at = total + column + 1
+                    break
+        texts.append(text)
+        total += len(text) + 1
+        if closed_at is not None:
+            end = index + 1
+            break
+    joined = "\n".join(texts)
+    if closed_at is not None:
+        try:
+            return end, json.loads(joined[:closed_at]), True, end
+        except ValueError:
+            pass
+    value, used = _salvage(joined[:closed_at] if closed_at is not None else joined)
+    if value is None:
+        return end, None, False, start + 1
+    cut_line = start + _line_of(offsets, used) + 1
+    return end, value, False, min(max(cut_line, start + 1), end)
+
+
+def _salvage(text: str) -> Tuple[Any, int]:
+    """The longest readable beginning of a broken JSON text, closed where it breaks.
+
+    Returns (value or None, offset in ``text`` up to which it was used)."""
+    for _ in range(8):
+        try:
+            return json.loads(text), len(text)
+        except ValueError as error:
+            broken_at = getattr(error, "pos", len(text))
+        safe = _last_safe_point(text[:broken_at])
+        if safe is None:
+            return None, 0
+        offset, stack = safe
+        repaired = text[:offset] + "".join(_CLOSERS[opener] for opener in reversed(stack))
+        try:
+            return json.loads(repaired), offset
+        except ValueError:
+            text = text[:offset]
+    return None, 0
+
+
+def _last_safe_point(text: str) -> Optional[Tuple[int, Tuple[str, ...]]]:
+    """The last offset where the text so far, plus closing brackets, is valid JSON:
+    just after an opening bracket, just after a closing one, or just before a comma."""
+    stack: List[str] = []
+    in_string = escaped = False
+    safe: Optional[Tuple[int, Tuple[str, ...]]] = None
+    for offset, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "{[":
+            stack.append(char)
+            safe = (offset + 1, tuple(stack))
+        elif char in "}]":
+            if not stack or _CLOSERS[stack[-1]] != char:
+                break
+            stack.pop()
+            safe = (offset + 1, tuple(stack))
+            if not stack:
+                break
+        elif char == "," and stack:
+            safe = (offset, tuple(stack))
+    return safe
+
+
+def _line_of(offsets: Sequence[int], offset: int) -> int:
+    index = 0
+    for position, start in enumerate(offsets):
+        if start <= offset:
+            index = position
+    return index
+
+
+# ----- JSON -> model -----------------------------------------------------------------
+
+
+def _statuses(value: Dict[str, Any], interface: str, complete: bool, lines: Sequence[Line]) -> List[IfStatus]:
+    first = lines[0].number if lines else 0
+    last = lines[-1].number if lines else 0
+    members = value.get("interface")
+    if isinstance(members, list):  # a dump
+        result = []
+        for member in members:
+            if isinstance(member, dict):
+                name = member.get("interface") if isinstance(member.get("interface"), str) else ""
+                line = _line_with(lines, f'"interface": "{name}"', first) if name else first
+                result.append(_status(member, name or "", complete, line, last, lines))
+        return result
+    name = value.get("interface") if isinstance(value.get("interface"), str) else interface
+    return [_status(value, name or "", complete, first, last, lines)]
+
+
+def _status(data: Dict[str, Any], name: str, complete: bool, line: int, last: int, lines: Sequence[Line]) -> IfStatus:
+    errors = []
+    search_from = line
+    for item in _list(data, "errors"):
+        if not isinstance(item, dict):
+            continue
+        code = _str(item, "code")
+        error_line = _line_with(lines, f'"{code}"', search_from) if code else search_from
+        search_from = error_line
+        raw_data = item.get("data")
+        details: Tuple[str, ...] = ()
+        if isinstance(raw_data, list):
+            details = tuple(str(entry) for entry in raw_data)
+        elif raw_data is not None:
+            details = (str(raw_data),)
+        errors.append(IfError(_str(item, "subsystem"), code, details, error_line))
+    return IfStatus(
+        interface=name,
+        up=_bool(data, "up"),
+        pending=_bool(data, "pending"),
+        available=_bool(data, "available"),
+        autostart=_bool(data, "autostart"),
+        dynamic=_bool(data, "dynamic"),
+        uptime=_int(data, "uptime"),
+        proto=_str(data, "proto"),
+        device=_str(data, "device"),
+        l3_device=_str(data, "l3_device"),
+        metric=_int(data, "metric"),
+        ipv4_addresses=_addresses(data, "ipv4-address", "inet"),
+        ipv6_addresses=_addresses(data, "ipv6-address", "inet6"),
+        ipv6_prefixes=_addresses(data, "ipv6-prefix", "inet6"),
+        routes=_routes(data),
+        dns_servers=tuple(str(server) for server in _list(data, "dns-server") if isinstance(server, str)),
+        errors=tuple(errors),
+        complete=complete,
+        line=line,
+        last_line=last,
+    )
+
+
+def _line_with(lines: Sequence[Line], needle: str, at_or_after: int) -> int:
+    compact = needle.replace(" ", "")
+    for line in lines:
+        if line.number >= at_or_after and compact in uncurl(line.text).replace(" ", ""):
+            return line.number
+    return at_or_after
+
+
+def _addresses(data: Dict[str, Any], key: str, family: str) -> Tuple[Address, ...]:
+    result = []
+    for item in _list(data, key):
+        if isinstance(item, dict) and isinstance(item.get("address"), str):
+            result.append(Address(family, item["address"], _int(item, "mask"), peer=_str(item, "ptpaddress")))
+    return tuple(result)
+
+
+def _routes(data: Dict[str, Any]) -> Tuple[Route, ...]:
+    result = []
+    for item in _list(data, "route"):
+        if not isinstance(item, dict) or not isinstance(item.get("target"), str):
+            continue
+        target = item["target"]
+        mask = _int(item, "mask")
+        destination = f"{target}/{mask}" if mask is not None else target
+        family = "inet6" if ":" in target else "inet"
+        result.append(
+            Route(
+                destination=destination,
+                family=family,
+                via=_str(item, "nexthop"),
+                src=_str(item, "source"),
+                metric=_int(item, "metric"),
+                table=_str(item, "table"),
+            )
+        )
+    return tuple(result)
+
+
+def _list(data: Dict[str, Any], key: str) -> List[Any]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _str(data: Dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _bool(data: Dict[str, Any], key: str) -> Optional[bool]:
+    value = data.get(key)
+    return value if isinstance(value, bool) else None
+
+
+def _int(data: Dict[str, Any], key: str) -> Optional[int]:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
