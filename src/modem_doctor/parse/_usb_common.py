@@ -376,11 +376,18 @@ class DeviceBuilder:
     def freeze(self, listing_format: ListingFormat, only_config_is_active: bool) -> UsbDevice:
         configs = self.configs
         starred = any(config.star for config in configs)
-        alt_marked = any(item.star for config in configs for item in config.interfaces)
+        # lsusb -v prints every altsetting and never says which one is current
+        alt_marked = listing_format is ListingFormat.LSUSB_VERBOSE or any(
+            item.star for config in configs for item in config.interfaces
+        )
         actives: List[bool] = []
         for config in configs:
             if starred:
                 active = config.star
+            elif listing_format is ListingFormat.LSUSB_VERBOSE:
+                # every configuration is printed, none marked: only a single one is
+                # known to be the active one
+                active = len(configs) == 1
             elif only_config_is_active:
                 # usb-devices, lsusb -t: only the active configuration is printed
                 active = len(configs) == 1 or config.shows_drivers()
