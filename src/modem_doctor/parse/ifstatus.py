@@ -32,6 +32,8 @@ _COMMAND = re.compile(
     r"|ubus\s+(?:-\S+\s+)*call\s+network\.interface(?:\.(?P<ubus>[\w.-]+))?\s+(?:status|dump)\b)"
 )
 _CLOSERS = {"{": "}", "[": "]"}
+# An object with none of these is not an interface status (nor a dump of them).
+_STATUS_KEYS = ("interface", "up", "pending", "available", "proto", "device", "l3_device", "errors")
 
 
 def parse(text: str) -> Parsed[IfStatusList]:
@@ -64,10 +66,12 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[IfStatusList]:
             position += 1
             continue
         end, value, complete, cut_line = _read_object(lines, position)
-        if isinstance(value, dict):
-            statuses.extend(_statuses(value, interface, complete, lines[position:end]))
+        found = _statuses(value, interface, complete, lines[position:end]) if isinstance(value, dict) else []
+        if found:
+            statuses.extend(found)
         else:
-            unparsed.add(line, "JSON not readable")
+            unparsed.add(line, "JSON not readable as an interface status")
+            cut_line = position + 1
         for later in lines[cut_line:end]:
             if later.text.strip():
                 unparsed.add(later, "JSON cut short before here; not read")
@@ -202,6 +206,8 @@ def _line_of(offsets: Sequence[int], offset: int) -> int:
 def _statuses(value: Dict[str, Any], interface: str, complete: bool, lines: Sequence[Line]) -> List[IfStatus]:
     first = lines[0].number if lines else 0
     last = lines[-1].number if lines else 0
+    if not any(key in value for key in _STATUS_KEYS):
+        return []
     members = value.get("interface")
     if isinstance(members, list):  # a dump
         result = []

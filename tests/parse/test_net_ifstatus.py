@@ -1,0 +1,126 @@
+"""netifd status parser on real ``ifstatus`` / ``ubus call`` output, whole and cut."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from modem_doctor.model.common import Line, to_jsonable
+from modem_doctor.parse import ifstatus
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "net"
+
+
+def read(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_two_outputs_and_an_error_code() -> None:
+    parsed = ifstatus.parse(read("ifstatus_openconnect_packages780.txt"))
+    assert parsed.unparsed == ()
+    before, after = parsed.value.statuses
+    assert before.interface == after.interface == "moooc1"  # from '# ifstatus moooc1'
+    assert (before.up, before.pending, before.available, before.autostart) == (False, False, False, True)
+    assert before.errors == () and before.complete
+    assert after.proto == "openconnect"
+    (error,) = after.errors
+    assert (error.subsystem, error.code, error.line) == ("interface", "NO_DEVICE", 27)
+    assert after.error_codes() == ("NO_DEVICE",)
+    assert (after.line, after.last_line) == (15, 30)
+
+
+def test_cut_short_status_is_read_up_to_the_cut() -> None:
+    parsed = ifstatus.parse(read("ifstatus_att_omr3542_truncated.txt"))
+    assert parsed.unparsed == ()
+    (status,) = parsed.value.statuses
+    assert status.interface == "ATT" and not status.complete
+    assert (status.up, status.proto, status.device, status.l3_device, status.uptime, status.metric) == (
+        True, "dhcp", "eth0.4", "eth0.4", 4340, 5,
+    )  # fmt: skip
+    assert [a.cidr for a in status.ipv4_addresses] == ["192.168.2.73/24"]
+    assert status.dns_servers == ("10.255.254.1", "1.0.0.2", "1.1.1.2")
+    assert status.routes == ()
+
+
+def test_dump_fragments() -> None:
+    parsed = ifstatus.parse(read("ubus_dump_luci3076_fragment.txt"))
+    assert parsed.unparsed == ()
+    four_g, lan = parsed.value.statuses
+    assert (four_g.interface, four_g.proto, four_g.up, four_g.line) == ("4G", "3g", False, 5)
+    assert (lan.interface, lan.l3_device, lan.line) == ("lan", "br-lan", 17)
+    assert [a.cidr for a in lan.ipv4_addresses] == ["192.168.1.1/24"]
+    assert not lan.complete
+
+    qmi = ifstatus.parse(read("ubus_dump_luci3076_qmi_fragment.txt"))
+    (sim2,) = qmi.value.statuses
+    assert (sim2.interface, sim2.proto, sim2.l3_device, sim2.up, sim2.uptime) == ("sim2", "qmi", "wwan0", True, 209)
+    assert sim2.ipv4_addresses == () and not sim2.complete
+    # the closing braces of the member before it are not readable on their own
+    assert [u.line for u in qmi.unparsed] == [1, 2]
+
+
+def test_qmi_error_codes_from_a_ubus_call() -> None:
+    # netifd's error object as qmi.sh's proto_notify_error produces it, with the command.
+    text = (
+        "root@OpenWrt:~# ubus call network.interface.wwan status\n"
+        "{\n"
+        '\t"up": false,\n\t"pending": false,\n\t"available": true,\n\t"autostart": true,\n'
+        '\t"proto": "qmi",\n\t"data": {\n\t},\n'
+        '\t"errors": [\n\t\t{\n\t\t\t"subsystem": "qmi",\n\t\t\t"code": "CALL_FAILED"\n\t\t},\n'
+        '\t\t{\n\t\t\t"subsystem": "qmi",\n\t\t\t"code": "PIN_FAILED"\n\t\t}\n\t]\n}\n'
+    )
+    (status,) = ifstatus.parse(text).value.statuses
+    assert status.interface == "wwan" and status.proto == "qmi"
+    assert [(e.subsystem, e.code, e.line) for e in status.errors] == [("qmi", "CALL_FAILED", 13), ("qmi", "PIN_FAILED", 17)]
+
+
+def test_curly_quotes_collapsed_spaces_and_json_serialisable() -> None:
+    text = read("ifstatus_openconnect_packages780.txt").replace('"up"', "\u201cup\u201d")
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines())  # indentation lost
+    parsed = ifstatus.parse(text)
+    assert parsed.unparsed == ()
+    assert [(s.interface, s.up) for s in parsed.value.statuses] == [("moooc1", False), ("moooc1", False)]
+    assert parsed.value.statuses[1].errors[0].code == "NO_DEVICE"
+    json.loads(json.dumps(to_jsonable(parsed)))
+
+
+def test_one_line_json_as_ubus_S_prints_it() -> None:
+    text = (
+        "root@OpenWrt:~# ubus -S call network.interface.wwan status\n"
+        '{"up":false,"pending":false,"available":true,"autostart":true,"dynamic":false,'
+        '"proto":"qmi","data":{},"errors":[{"subsystem":"qmi","code":"NO_IFACE"}]}\n'
+    )
+    (status,) = ifstatus.parse(text).value.statuses
+    assert status.interface == "wwan" and status.complete
+    assert [(e.code, e.line) for e in status.errors] == [("NO_IFACE", 2)]
+
+
+def test_original_line_numbers() -> None:
+    raw = read("ifstatus_openconnect_packages780.txt").splitlines()
+    parsed = ifstatus.parse_lines([Line(300 + i, text) for i, text in enumerate(raw)])
+    assert parsed.value.statuses[1].errors[0].line == 326
+
+
+def test_junk_is_unparsed() -> None:
+    parsed = ifstatus.parse('Hi all,\n{ this is not json\n"up": true\n')
+    assert parsed.value.statuses == ()
+    assert [u.line for u in parsed.unparsed] == [1, 2, 3]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=0, max_value=700))
+def test_every_truncation_of_a_real_status_reads_its_beginning(cut: int) -> None:
+    whole = read("ifstatus_att_omr3542_truncated.txt")
+    parsed = ifstatus.parse(whole[:cut])
+    for status in parsed.value.statuses:
+        assert status.interface == "ATT"
+        assert status.up in (None, True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet='{}[]",:01 \n"abcnul-tre', max_size=300))
+def test_json_like_noise_never_raises(text: str) -> None:
+    ifstatus.parse(text)

@@ -1,0 +1,78 @@
+"""``ip route`` parser on real output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from modem_doctor.parse import ip_route
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "net"
+
+
+def read(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_ip_route_and_ip6_route() -> None:
+    parsed = ip_route.parse(read("ip_route_host.txt"))
+    assert parsed.unparsed == ()
+    default, local = parsed.value.routes
+    assert default.is_default and (default.via, default.dev, default.family) == ("192.0.2.1", "eth0", "inet")
+    assert (local.destination, local.proto, local.scope, local.src, local.line) == (
+        "192.0.2.0/24", "kernel", "link", "192.0.2.2", 2,
+    )  # fmt: skip
+    six = ip_route.parse(read("ip6_route_host.txt")).value
+    (default6,) = six.defaults()
+    assert (default6.via, default6.metric, default6.pref, default6.family) == ("fd00::1", 1024, "medium", "inet6")
+
+
+def test_table_all_types_and_tables() -> None:
+    parsed = ip_route.parse(read("ip_route_table_all_host.txt"))
+    assert parsed.unparsed == ()
+    routes = parsed.value.routes
+    local = [r for r in routes if r.type == "local"]
+    assert local and all(r.table == "local" for r in local)
+    assert any(r.type == "broadcast" and r.destination == "127.255.255.255" for r in routes)
+    assert any(r.type == "multicast" and r.destination == "ff00::/8" and r.family == "inet6" for r in routes)
+
+
+def test_busybox_ip_route() -> None:
+    parsed = ip_route.parse(read("busybox_ip_route_host.txt"))
+    assert parsed.unparsed == ()
+    assert parsed.value.routes[1].src == "192.0.2.2"
+    six = ip_route.parse(read("busybox_ip6_route_host.txt"))
+    assert six.unparsed == ()
+    assert [r.metric for r in six.value.routes] == [256, 256, 1024, 256]
+
+
+def test_openwrt_multiwan_routes_and_foreign_lines() -> None:
+    parsed = ip_route.parse(read("ip4_route_openwrt_packages16837.txt"))
+    defaults = parsed.value.defaults()
+    assert [(r.dev, r.metric, r.proto) for r in defaults] == [
+        ("pppoe-ct_wan", 20, "static"),
+        ("pppoe-cmcc_wan", 30, "static"),
+    ]
+    assert len(parsed.value.routes) == 13
+    # the 'ip -4 rule show' that followed in the paste is not routes
+    assert [u.line for u in parsed.unparsed] == [17, 19, 20]
+
+
+def test_wwan0_routes() -> None:
+    (static,) = ip_route.parse(read("ip_route_wwan0_openwrt10791.txt")).value.routes
+    assert (static.destination, static.dev, static.proto, static.scope, static.metric) == (
+        "172.94.88.1", "wwan0", "static", "link", 90,
+    )  # fmt: skip
+    (default,) = ip_route.parse(read("ip_route_wwan0_raspap1277.txt")).value.routes
+    assert default.is_default and default.via == "10.182.35.145" and default.src == ""
+
+
+def test_multipath_nexthops() -> None:
+    text = "default proto static metric 20\n\tnexthop via 10.0.0.1 dev eth1 weight 1\n\tnexthop via 10.0.1.1 dev eth2 weight 1\n"
+    (route,) = ip_route.parse(text).value.routes
+    assert route.nexthops == (("10.0.0.1", "eth1"), ("10.0.1.1", "eth2"))
+
+
+def test_junk_is_unparsed() -> None:
+    parsed = ip_route.parse("RTNETLINK answers: File exists\n10.0.0.1\ndefault via 1.2.3.4 dev eth0 bogusword x\n")
+    assert parsed.value.routes == ()
+    assert [u.line for u in parsed.unparsed] == [1, 2, 3]
