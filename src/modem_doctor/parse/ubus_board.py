@@ -153,7 +153,9 @@ def _scan(lines: Sequence[Line], unparsed: UnparsedCollector) -> Pairs:
                 pass  # '"release": ' with its '{' on the next line
             else:
                 bad = True
-        if bad and not any(number == line.number for _, _, number in pairs):
+        if bad and any(number == line.number for _, _, number in pairs):
+            unparsed.add(line, "partly read: damaged or truncated JSON around the complete pairs")
+        elif bad:
             unparsed.add(line, "not a complete JSON key/value line (damaged or truncated)")
         elif not good and not bad and value_key is None:
             unparsed.add(line, "not JSON")
