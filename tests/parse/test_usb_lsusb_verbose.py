@@ -110,3 +110,41 @@ def test_lost_indentation_still_reads() -> None:
         "Self Powered", "Remote Wakeup", "line coding and serial state", "call management",
         "use DataInterface", "(Bus Powered)",
     }
+
+
+def test_same_device_in_usb_devices_and_lsusb_v_agrees() -> None:
+    """One message carries both listings of a TOZED LT70-C (1782:4055): they must agree."""
+    from modem_doctor.parse import usb_devices
+
+    lines = _lines("tozed-lt70c-usb-devices-and-lsusb-v-linux-usb-20230417.txt")
+    assert detect_usb_format(lines[4:49]) == "usb_devices"
+    assert detect_usb_format(lines[55:]) == "lsusb_verbose"
+    sysfs_view = usb_devices.parse_lines(lines[4:49])
+    descriptors = lsusb_verbose.parse_lines(lines[55:])
+    assert sysfs_view.unparsed == ()
+    assert [u.text for u in descriptors.unparsed] == ["---", " drivers/usb/serial/option.c | 6 ++++++", " 1 file changed, 6 insertions(+)"]
+    (current,) = sysfs_view.value.devices
+    (full,) = descriptors.value.devices
+    assert current.vid_pid == full.vid_pid == "1782:4055"
+    assert (full.manufacturer, full.serial, full.revision) == ("Unisoc Phone", "<redacted>", "4.04")
+    assert full.configs[0].active and full.configs[0].num_interfaces == current.configs[0].num_interfaces == 14
+    assert full.configs[0].attributes == current.configs[0].attributes == 0xC0
+    # usb-devices shows the current altsetting of each interface; lsusb -v shows them all
+    for item in current.configs[0].interfaces:
+        twin = full.configs[0].interface(item.number, item.alt)
+        assert twin is not None, item
+        assert (twin.cls, twin.subclass, twin.protocol) == (item.cls, item.subclass, item.protocol)
+        assert sorted(e.address for e in twin.endpoints) == sorted(e.address for e in item.endpoints)
+        assert {(e.address, e.transfer, e.max_packet) for e in twin.endpoints} == {
+            (e.address, e.transfer, e.max_packet) for e in item.endpoints
+        }
+        assert item.driver_state is DriverState.BOUND and twin.driver_state is DriverState.NOT_SHOWN
+    assert len(full.configs[0].interfaces) == 18  # 14 interfaces, 4 with a second altsetting
+    ncm = full.configs[0].interface(0)
+    assert [fd.name for fd in ncm.functional] == ["CDC Header", "CDC Union", "CDC Ethernet", "CDC NCM"]
+    assert ncm.functional[3].fields == (
+        ("bcdNcmVersion", "1.00"), ("bmNetworkCapabilities", "0x11"), ("crc mode", ""), ("packet filter", ""),
+    )
+    assert ncm.name == "CDC Network Control Model (NCM)"
+    assert full.configs[0].interface(12).name == "ADB Interface"
+    assert [(a.first_interface, a.subclass) for a in full.configs[0].associations] == [(0, 13), (2, 13), (4, 13), (6, 13)]

@@ -237,13 +237,20 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
     """Parse pre-numbered lines (a block cut from a paste)."""
     reader = _Reader()
     unparsed: List[Unparsed] = []
+    after_blank = False
     for line in lines:
         raw = _QUOTE.sub("", line.text, count=1).rstrip()
         body = raw.lstrip()
         if not body:
+            after_blank = True
             continue
         indent = len(raw) - len(body)
         number = line.number
+        if after_blank and reader.context and _FIELD.match(body) is None and not body.endswith(":"):
+            # lsusb -v has no blank lines inside a device: after one, only a descriptor
+            # header or field continues it (double-spaced pastes); anything else is text
+            reader.finish_device()
+        after_blank = False
         in_device = reader.device is not None and reader.context != ""
 
         if body.startswith("Bus ") and _BUS.match(body):
