@@ -124,3 +124,17 @@ def test_every_truncation_of_a_real_status_reads_its_beginning(cut: int) -> None
 @given(st.text(alphabet='{}[]",:01 \n"abcnul-tre', max_size=300))
 def test_json_like_noise_never_raises(text: str) -> None:
     ifstatus.parse(text)
+
+
+def test_interface_not_found() -> None:
+    # /sbin/ifstatus prints this when netifd has no such interface (see the module docstring).
+    parsed = ifstatus.parse("root@OpenWrt:~# ifstatus wwan\nInterface wwan not found\n")
+    (status,) = parsed.value.statuses
+    assert (status.interface, status.exists, status.line) == ("wwan", False, 2)
+    assert parsed.unparsed == ()
+
+
+def test_interface_named_in_the_ubus_argument() -> None:
+    text = "# ubus call network.interface status '{ \"interface\" : \"wan\" }'\n{\n\t\"up\": true,\n\t\"proto\": \"dhcp\"\n}\n"
+    (status,) = ifstatus.parse(text).value.statuses
+    assert (status.interface, status.up, status.proto, status.complete) == ("wan", True, "dhcp", True)

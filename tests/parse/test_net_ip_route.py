@@ -76,3 +76,28 @@ def test_junk_is_unparsed() -> None:
     parsed = ip_route.parse("RTNETLINK answers: File exists\n10.0.0.1\ndefault via 1.2.3.4 dev eth0 bogusword x\n")
     assert parsed.value.routes == ()
     assert [u.line for u in parsed.unparsed] == [1, 2, 3]
+
+
+def test_route_n_tables_from_net_tools_and_busybox() -> None:
+    nettools = ip_route.parse(read("route_n_nettools_host.txt"))
+    busybox = ip_route.parse(read("route_n_busybox_host.txt"))
+    assert nettools.unparsed == () and busybox.unparsed == ()
+    assert nettools.value == busybox.value
+    default, local = nettools.value.routes
+    assert (default.destination, default.via, default.dev, default.flags, default.line) == (
+        "default", "192.0.2.1", "eth0", ("U", "G"), 3,
+    )  # fmt: skip
+    assert (local.destination, local.via) == ("192.0.2.0/24", "")
+    # the same routes as 'ip route' shows, destination and gateway alike
+    modern = ip_route.parse(read("ip_route_host.txt")).value.routes
+    assert [(r.destination, r.via, r.dev) for r in modern] == [(r.destination, r.via, r.dev) for r in nettools.value.routes]
+
+
+def test_route_n_ipv6() -> None:
+    parsed = ip_route.parse(read("route6_n_nettools_host.txt"))
+    assert parsed.unparsed == ()
+    routes = parsed.value.routes
+    assert len(routes) == 8
+    (default,) = [r for r in routes if r.is_default and r.type != "unreachable"]
+    assert (default.via, default.metric, default.family) == ("fd00::1", 1024, "inet6")
+    assert routes[-1].type == "unreachable" and routes[-1].metric is None

@@ -102,3 +102,11 @@ def test_prose_is_unparsed() -> None:
     parsed = ls_dev.parse("I have 2 modems here\nThanks, any help?\nls is not working\n")
     assert parsed.value.entries == ()
     assert [u.line for u in parsed.unparsed] == [1, 2, 3]
+
+
+def test_ls_saying_nodes_are_missing() -> None:
+    gnu = ls_dev.parse(read("ls_missing_gnu_host.txt"))
+    busybox = ls_dev.parse(read("ls_missing_busybox_host.txt"))
+    for parsed in (gnu, busybox):
+        assert parsed.unparsed == () and parsed.value.entries == ()
+        assert [(e.path, e.line) for e in parsed.value.missing] == [("/dev/ttyUSB*", 1), ("/dev/cdc-wdm0", 2)]

@@ -46,9 +46,14 @@ def test_every_sample_reads_something(kind: str) -> None:
     for path in SAMPLES[kind]:
         parsed = registry_parse(kind, path.read_text(encoding="utf-8"))
         value = parsed.value
-        items = getattr(value, "sections", None) or getattr(value, "interfaces", None) or getattr(
-            value, "routes", None
-        ) or getattr(value, "statuses", None) or getattr(value, "entries", None)
+        items = (
+            getattr(value, "sections", None)
+            or getattr(value, "interfaces", None)
+            or getattr(value, "routes", None)
+            or getattr(value, "statuses", None)
+            or getattr(value, "entries", None)
+            or getattr(value, "missing", None)
+        )
         assert items, path.name
 
 

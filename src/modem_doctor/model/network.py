@@ -144,6 +144,7 @@ class IfStatus:
     dns_servers: Tuple[str, ...] = ()
     errors: Tuple[IfError, ...] = ()
     complete: bool = True  # False when the JSON was cut short and only its start was read
+    exists: bool = True  # False for 'Interface wwan not found' (no such interface in netifd)
     line: int = 0
     last_line: int = 0
 
@@ -228,6 +229,7 @@ class DevListing:
     directory: str = ""  # the path the command listed, when shown ('/dev', '/dev/cdc-wdm0')
     long_format: bool = False
     entries: Tuple[DevEntry, ...] = ()
+    missing: Tuple[DevEntry, ...] = ()  # paths ls said do not exist ('/dev/ttyUSB*', a glob as typed)
 
     def modem_nodes(self) -> Tuple[DevEntry, ...]:
         return tuple(entry for entry in self.entries if entry.modem_role)

@@ -29,8 +29,12 @@ TITLE = "ifstatus / ubus call network.interface status"
 
 _COMMAND = re.compile(
     r"^\s*(?:ifstatus\s+(?P<ifstatus>[\w.-]+)"
-    r"|ubus\s+(?:-\S+\s+)*call\s+network\.interface(?:\.(?P<ubus>[\w.-]+))?\s+(?:status|dump)\b)"
+    r"|ubus\s+(?:-\S+\s+)*call\s+network\.interface(?:\.(?P<ubus>[\w.-]+))?\s+(?:status|dump)\b"
+    r"(?:.*?[\"']interface[\"']\s*:\s*[\"'](?P<argument>[\w.-]+))?)"
 )
+# What /sbin/ifstatus prints for a name netifd does not know (netifd package's
+# files/sbin/ifstatus: 'echo "Interface $INTERFACE not found"').
+_NOT_FOUND = re.compile(r"^Interface (\S+) not found$")
 _CLOSERS = {"{": "}", "[": "]"}
 # An object with none of these is not an interface status (nor a dump of them).
 _STATUS_KEYS = ("interface", "up", "pending", "available", "proto", "device", "l3_device", "errors")
@@ -55,10 +59,16 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[IfStatusList]:
         command = shell_command(line.text)
         named = _COMMAND.match(command if command is not None else text)
         if named:
-            interface = named.group("ifstatus") or named.group("ubus") or ""
+            interface = named.group("ifstatus") or named.group("ubus") or named.group("argument") or ""
             position += 1
             continue
         if command is not None:
+            position += 1
+            continue
+        absent = _NOT_FOUND.match(text)
+        if absent:
+            statuses.append(IfStatus(interface=absent.group(1), exists=False, line=line.number, last_line=line.number))
+            interface = ""
             position += 1
             continue
         if not text.startswith("{"):

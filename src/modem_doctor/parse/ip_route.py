@@ -5,6 +5,11 @@ A route line is an optional type (``local``, ``broadcast``, ``multicast``,
 keyword/value pairs (``via``, ``dev``, ``proto``, ``scope``, ``src``, ``metric``,
 ``table``, ``pref``, ``mtu``, ``expires``...) and bare flags (``linkdown``, ``onlink``).
 A multipath route continues on indented ``nexthop via X dev Y weight N`` lines.
+
+The older ``route -n`` table (net-tools and BusyBox, common in OpenWrt pastes) is read
+too: ``Destination Gateway Genmask Flags Metric Ref Use Iface`` for IPv4 and
+``Destination Next Hop Flag Met Ref Use If`` for ``route -A inet6 -n``. Its one-letter
+flags (U, G, H, n, !) land in ``Route.flags``; a gateway of 0.0.0.0 or :: means none.
 """
 
 from __future__ import annotations
@@ -32,6 +37,13 @@ _VALUED = (
     "quickack", "congctl", "fastopen_no_cookie", "nhid", "encap", "iif", "oif",
 )  # fmt: skip
 _FLAGS = ("linkdown", "onlink", "dead", "pervasive", "offload", "trap", "notify", "rt_offload", "cache")
+_TABLE_HEADINGS = re.compile(
+    r"^(?:Kernel IP(?:v6)? routing table|Destination\s+(?:Gateway\s+Genmask|Next Hop)\s+Flags?\b.*)$"
+)
+_ROUTE_N4 = re.compile(
+    r"^(\d+\.\d+\.\d+\.\d+)\s+(\d+\.\d+\.\d+\.\d+|\*)\s+(\d+\.\d+\.\d+\.\d+)\s+([A-Za-z!]+)\s+(-?\d+)\s+\d+\s+\d+\s+(\S+)$"
+)
+_ROUTE_N6 = re.compile(r"^([0-9a-fA-F:.]+/\d+)\s+([0-9a-fA-F:.]+)\s+([A-Za-z!]+)\s+(-?\d+)\s+\d+\s+\d+\s+(\S+)$")
 _INTRO = re.compile(r'^(?:Output of\s+)?"?ip\b.*\broute\b.*$|^-{5,}$')
 
 
@@ -126,7 +138,9 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[RouteTable]:
         text = strip_fence(line.text).strip()
         if _INTRO.match(text):
             continue
-        route = parse_route(text, line.number)
+        if _TABLE_HEADINGS.match(text):
+            continue
+        route = parse_route(text, line.number) or _route_n(text, line.number)
         if route is not None:
             routes.append(route)
             continue
@@ -138,3 +152,36 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[RouteTable]:
     first, last_line = line_span(lines)
     return Parsed(KIND, RouteTable(tuple(routes)), unparsed.freeze(), first, last_line)
 
+
+def _route_n(text: str, number: int) -> Optional[Route]:
+    """One row of ``route -n`` / ``route -A inet6 -n``, or None."""
+    match = _ROUTE_N4.match(text)
+    if match:
+        destination, gateway, genmask, flags, metric, dev = match.groups()
+        try:
+            network = ipaddress.IPv4Network(f"{destination}/{genmask}", strict=False)
+        except ValueError:
+            return None
+        cidr = "default" if network.prefixlen == 0 else (
+            destination if network.prefixlen == 32 else f"{destination}/{network.prefixlen}"
+        )
+        family = "inet"
+        via = "" if gateway in ("0.0.0.0", "*") else gateway
+    else:
+        match = _ROUTE_N6.match(text)
+        if not match or not _is_destination(match.group(1)):
+            return None
+        destination, gateway, flags, metric, dev = match.groups()
+        cidr = "default" if destination == "::/0" else destination
+        family = "inet6"
+        via = "" if gateway == "::" else gateway
+    return Route(
+        destination=cidr,
+        family=family,
+        type="unreachable" if "!" in flags else "",
+        via=via,
+        dev=dev,
+        metric=int(metric) if int(metric) >= 0 else None,
+        flags=tuple(flags),
+        line=number,
+    )

@@ -10,6 +10,9 @@ A plain listing is names only: one per line when piped (``ls /dev | grep ttyUSB`
 columns on a terminal. Single-space separated words are accepted as names only when at
 least one of them looks like a device or interface name, so a sentence of prose is not
 taken for a listing.
+
+``ls`` saying a path does not exist (``ls: cannot access '/dev/cdc-wdm0': No such file or
+directory``) is a fact too: ``DevListing.missing``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _LONG = re.compile(
     r"(?P<name>.+?)\s*$"
 )
 _MODE = re.compile(r"^[-bcdlpsDC?][-rwxsStTl?]{9}[.+@]?$")
+# GNU: "ls: cannot access '/dev/ttyUSB*': No such file or directory"; BusyBox: "ls: /dev/x: No such..."
+_MISSING = re.compile(r"^ls: (?:cannot access '(?P<quoted>.+)'|(?P<plain>.+?)): No such file or directory$")
 _TOTAL = re.compile(r"^total\s+\d+(?:[.,]\d+)?[KMGTP]?$")
 _LS = re.compile(r"^(?:sudo\s+)?(?:busybox\s+)?ls(?P<args>(?:\s+-[\w-]+)*(?:\s+/\S*)*)\s*(?:\|.*)?$")
 _NAME = re.compile(r"^[\w.+:@-]+$")
@@ -49,6 +54,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[DevListing]:
     check_lines(KIND, lines)
     unparsed = UnparsedCollector()
     entries: List[DevEntry] = []
+    missing: List[DevEntry] = []
     directory = ""
     long_format = False
     for line in lines:
@@ -62,6 +68,11 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[DevListing]:
             directory = _directory(listed.group("args")) or directory
             continue
         if command is not None:
+            continue
+        gone = _MISSING.match(text)
+        if gone:
+            folder, base = _split_path(gone.group("quoted") or gone.group("plain"), directory)
+            missing.append(DevEntry(name=base, directory=folder, line=line.number))
             continue
         if _TOTAL.match(text):
             long_format = True
@@ -81,7 +92,8 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[DevListing]:
             folder, base = _split_path(name, directory)
             entries.append(DevEntry(name=base, directory=folder, line=line.number))
     first, last = line_span(lines)
-    return Parsed(KIND, DevListing(directory, long_format, tuple(entries)), unparsed.freeze(), first, last)
+    listing = DevListing(directory, long_format, tuple(entries), tuple(missing))
+    return Parsed(KIND, listing, unparsed.freeze(), first, last)
 
 
 def _directory(args: str) -> str:
