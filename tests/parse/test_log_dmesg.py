@@ -241,3 +241,25 @@ def test_prose_is_rejected() -> None:
     text = THREAD.read_text(encoding="utf-8").splitlines()[0]
     result = dmesg.parse(text)
     assert result.value.entries == () and len(result.unparsed) == 1
+
+
+def test_over_current_on_hub_ports() -> None:
+    result = dmesg.parse(read("github-re4son-6-dmesg-over-current.txt"))
+    events = result.value.events
+    assert len(events) == 15 and all(e.kind is K.OVER_CURRENT for e in events)
+    # 'usb 1-1-port2' is port 2 of hub 1-1: the device behind it would be 1-1.2
+    assert [e.device for e in events[:4]] == ["1-1.2", "1-1.1.3", "1-1.3", "1-1.1.2"]
+    assert [u.text for u in result.unparsed] == ["$ dmesg | tail"]
+
+
+def test_configuration_set_from_user_space() -> None:
+    # grep -rn output: strip the 'path:line:' prefix, as paste extraction does for grep pastes
+    raw = number_lines(read("github-displaylink-116-grep-sets-config.txt"))
+    kernel = [Line(line.number, line.text.split(":", 2)[2]) for line in raw[:2]]
+    result = dmesg.parse_lines(kernel)
+    assert result.unparsed == ()
+    first, second = result.value.events
+    assert first.kind is K.CONFIG_CHANGE and first.device == "1-4.7.3.2" and first.time == 289.040729
+    assert (first.driver, first.attr("config"), first.attr("program")) == ("usb-storage", "1", "DeviceManager_0")
+    assert result.value.entries[0].level == "warn"  # the '<4>' of dmesg -r
+    assert second.device == "1-4.2.2"

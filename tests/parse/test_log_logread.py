@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from modem_doctor.model.common import number_lines
+from modem_doctor.model.common import Line, number_lines
 from modem_doctor.model.log import LogEventKind as K
 from modem_doctor.model.log import LogSource
 from modem_doctor.parse import dmesg, logread
@@ -151,3 +151,22 @@ def test_junk_is_unparsed(junk: str) -> None:
     result = logread.parse(junk)
     assert result.value.entries == ()
     assert len(result.unparsed) == len([line for line in junk.splitlines() if line.strip()])
+
+
+def test_configuration_set_in_syslog_lines() -> None:
+    raw = number_lines(read("github-displaylink-116-grep-sets-config.txt"))
+    syslog = [Line(line.number, line.text.split(":", 2)[2]) for line in raw[3:]]
+    log = logread.parse_lines(syslog).value
+    assert [(e.kind, e.device, e.line) for e in log.events] == [
+        (K.CONFIG_CHANGE, "1-4.2.2", 4), (K.CONFIG_CHANGE, "1-4.7.3.2", 5), (K.CONFIG_CHANGE, "1-4.2.2", 6),
+    ]
+    assert log.entries[0].host == "ats" and log.entries[0].wallclock == "Feb 27 06:53:01"
+
+
+def test_huawei_stick_with_cdrom_and_tf_card() -> None:
+    log = logread.parse(read("github-omr-1519-logread-e8372-sdb.txt")).value
+    (cdrom,) = log.events_of(K.CDROM)
+    assert cdrom.attr("scsi") == "2:0:0:0"
+    disks = [e.subject for e in log.events_of(K.STORAGE)]
+    assert disks == ["", "host2", "2:0:0:1", "sdb"]
+    assert log.events_of(K.NEW_DEVICE)[0].device == "2-1.3"
