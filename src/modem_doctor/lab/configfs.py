@@ -1,0 +1,89 @@
+"""configfs gadget composition, run inside the lab VM (libcomposite + dummy_hcd)."""
+
+from __future__ import annotations
+
+import os
+from typing import Dict, List, Optional, Sequence, Tuple
+
+ROOT = "/sys/kernel/config/usb_gadget"
+UDC = "dummy_udc.0"
+
+
+def _write(path: str, value: str) -> None:
+    with open(path, "w") as handle:
+        handle.write(value)
+
+
+class Gadget:
+    """A configfs gadget: device identity, functions and numbered configurations."""
+
+    def __init__(self, name: str, vid: int, pid: int, manufacturer: str, product: str,
+                 serial: str = "", bcd_device: int = 0) -> None:
+        self.name = name
+        self.path = os.path.join(ROOT, name)
+        os.makedirs(self.path, exist_ok=True)
+        _write(self._p("idVendor"), f"0x{vid:04x}")
+        _write(self._p("idProduct"), f"0x{pid:04x}")
+        _write(self._p("bcdDevice"), f"0x{bcd_device:04x}")
+        _write(self._p("bcdUSB"), "0x0200")
+        strings = self._p("strings/0x409")
+        os.makedirs(strings, exist_ok=True)
+        _write(os.path.join(strings, "manufacturer"), manufacturer)
+        _write(os.path.join(strings, "product"), product)
+        if serial:
+            _write(os.path.join(strings, "serialnumber"), serial)
+
+    def _p(self, rel: str) -> str:
+        return os.path.join(self.path, rel)
+
+    def function(self, kind_name: str, attrs: Optional[Dict[str, str]] = None) -> str:
+        """Create functions/<kind.name> (e.g. ``ecm.usb0``, ``ffs.c1``) with attributes."""
+        path = self._p(f"functions/{kind_name}")
+        os.makedirs(path, exist_ok=True)
+        for key, value in (attrs or {}).items():
+            _write(os.path.join(path, key), value)
+        return path
+
+    def config(self, number: int, functions: Sequence[str], max_power_ma: int = 500,
+               attributes: int = 0xE0, label: str = "") -> None:
+        """configs/c.N with the functions linked in order (first function = interface 0)."""
+        path = self._p(f"configs/c.{number}")
+        os.makedirs(path, exist_ok=True)
+        _write(os.path.join(path, "MaxPower"), str(max_power_ma))
+        _write(os.path.join(path, "bmAttributes"), f"0x{attributes:02x}")
+        if label:
+            os.makedirs(os.path.join(path, "strings/0x409"), exist_ok=True)
+            _write(os.path.join(path, "strings/0x409/configuration"), label)
+        for kind_name in functions:
+            link = os.path.join(path, kind_name)
+            if not os.path.lexists(link):
+                os.symlink(self._p(f"functions/{kind_name}"), link)
+
+    def bind(self, udc: str = UDC) -> None:
+        _write(self._p("UDC"), udc)
+
+    def unbind(self) -> None:
+        _write(self._p("UDC"), "\n")
+
+    def set_ids(self, vid: int, pid: int) -> None:
+        _write(self._p("idVendor"), f"0x{vid:04x}")
+        _write(self._p("idProduct"), f"0x{pid:04x}")
+
+
+def usb_devices(bus_root: str = "/sys/bus/usb/devices") -> List[Tuple[str, str, str]]:
+    """(sysfs name, idVendor, idProduct) for every device (not interface) present."""
+    found = []
+    try:
+        names = sorted(os.listdir(bus_root))
+    except OSError:
+        return found
+    for name in names:
+        if ":" in name:
+            continue
+        base = os.path.join(bus_root, name)
+        try:
+            with open(os.path.join(base, "idVendor")) as v, open(os.path.join(base, "idProduct")) as p:
+                found.append((name, v.read().strip(), p.read().strip()))
+        except OSError:
+            continue
+    return found

@@ -1,0 +1,140 @@
+"""The case's Huawei MU609 (12d1:1573) with its two USB configurations.
+
+Configuration 1: vendor serial ports ff/01/01 (with an interrupt endpoint), ff/01/03,
+ff/01/02 and QMI ff/01/07, all one FunctionFS function.
+Configuration 2: ECM (the kernel's f_ecm) plus the same three serial ports (a second
+FunctionFS function). Interface order and classes follow the case's debugfs listing,
+less ff/01/05 and ff/01/06, for which dummy_hcd has no endpoints left.
+
+Steps: bind -> Linux picks configuration 2 and cdc_ether binds (capture ``config2``);
+``echo 1 > bConfigurationValue`` -> option and qmi_wwan bind (capture ``config1``); the
+real qmicli reads the simulated IMEI through qmi_wwan/cdc-wdm; an AT dialogue on the
+PCUI port; then, if ModemManager is installed, the reference timing (see ``_mm``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from typing import Dict, List
+
+from ..configfs import Gadget
+from ..engines import at_engine, qmi_engine
+from ..ffs import FfsFunction
+from ..guest import Guest
+from ..usbdesc import INTERRUPT, Endpoint, Interface, serial_port
+from ..vmtools import at_dialogue, read
+
+VID, PID = 0x12D1, 0x1573
+DEV = "/sys/bus/usb/devices/1-1"
+PROFILE = "mu609"
+
+# (protocol, has interrupt endpoint, role) in the MU609's order. The real module also has
+# ff/01/05 and ff/01/06; dummy_hcd has endpoints with distinct numbers for only four bulk
+# IN/OUT pairs per configuration, so those two are left out (docs/lab.md, "Endpoint budget").
+SERIAL_PORTS = ((0x01, True, "at"), (0x03, False, "idle"), (0x02, False, "at"))
+
+
+def interfaces(with_qmi: bool) -> List[Interface]:
+    out: List[Interface] = []
+    ep_in, ep_out = 1, 1
+    for number, (proto, with_int, role) in enumerate(SERIAL_PORTS):
+        port = serial_port(number, proto, ep_in, ep_out, with_int, role)
+        out.append(port)
+        ep_in += len([e for e in port.endpoints if e.is_in])
+        ep_out += 1
+    if with_qmi:
+        out.append(Interface(len(out), 0xFF, 0x01, 0x07, [
+            Endpoint(0x80 | ep_in, 2),
+            Endpoint(ep_out, 2, 32),
+            Endpoint(0x80 | (ep_in + 1), INTERRUPT),
+        ], role="qmi"))
+    return out
+
+
+def engines_for(ifaces: List[Interface], scenario: str, guest: Guest, label: str) -> Dict[int, object]:
+    engines: Dict[int, object] = {}
+    for iface in ifaces:
+        if iface.role == "at":
+            engine, note = at_engine(PROFILE, scenario)
+        elif iface.role == "qmi":
+            engine, note = qmi_engine(PROFILE, scenario)
+        else:
+            continue
+        guest.fact(f"engine.{label}.if{iface.number}", note)
+        if engine is not None:
+            engines[iface.number] = engine
+    return engines
+
+
+def driver(interface: str) -> str:
+    link = f"/sys/bus/usb/devices/{interface}/driver"
+    return os.path.basename(os.readlink(link)) if os.path.islink(link) else ""
+
+
+def run(guest: Guest) -> int:
+    scenario = "ready"
+    use_mm = True
+    for arg in guest.args:
+        if arg.startswith("scenario="):
+            scenario = arg.split("=", 1)[1]
+        elif arg == "no-mm":
+            use_mm = False
+    guest.fact("profile", PROFILE)
+    guest.fact("scenario", scenario)
+
+    gadget = Gadget("mu609", VID, PID, "Huawei Technologies", "HUAWEI Mobile")
+    gadget.function("ffs.c1")
+    gadget.function("ffs.c2")
+    gadget.function("ecm.usb0", {"dev_addr": "02:1e:10:00:15:73", "host_addr": "02:1e:10:00:15:74"})
+    gadget.config(1, ["ffs.c1"])
+    gadget.config(2, ["ecm.usb0", "ffs.c2"])
+    c1_ifaces = interfaces(with_qmi=True)
+    c2_ifaces = interfaces(with_qmi=False)
+    c1 = FfsFunction("c1", c1_ifaces, engines_for(c1_ifaces, scenario, guest, "c1"), guest.log)
+    c2 = FfsFunction("c2", c2_ifaces, engines_for(c2_ifaces, scenario, guest, "c2"), guest.log,
+                     base_interface=2)
+    c1.start()
+    c2.start()
+    t_bind = time.monotonic()
+    gadget.bind()
+
+    ok = guest.wait_for(lambda: read(f"{DEV}/bConfigurationValue") == "2" and driver("1-1:2.0") == "cdc_ether",
+                        15, "config 2 chosen and cdc_ether bound")
+    guest.fact("config2.seconds_to_cdc_ether", round(time.monotonic() - t_bind, 2))
+    guest.wait_for(lambda: driver("1-1:2.4") == "option", 5, "option on config 2's serial ports")
+    guest.fact("config2.bConfigurationValue", read(f"{DEV}/bConfigurationValue"))
+    guest.capture("config2")
+
+    t_switch = time.monotonic()
+    guest.write(f"{DEV}/bConfigurationValue", "1")
+    ok = guest.wait_for(
+        lambda: driver("1-1:1.3") == "qmi_wwan" and os.path.exists("/dev/cdc-wdm0")
+        and os.path.exists("/dev/ttyUSB2"), 15, "config 1: qmi_wwan, cdc-wdm0, ttyUSB0-2"
+    ) and ok
+    guest.fact("config1.seconds_to_qmi_wwan", round(time.monotonic() - t_switch, 2))
+    guest.fact("config1.bConfigurationValue", read(f"{DEV}/bConfigurationValue"))
+    guest.capture("config1", extra=(
+        ("raw_ip.txt", "for f in /sys/class/net/*/qmi/raw_ip; do echo \"$f=$(cat $f)\"; done"),
+    ))
+
+    ids = guest.sh("qmicli -d /dev/cdc-wdm0 --dms-get-ids", timeout=30, save="config1/qmicli-dms-get-ids.txt")
+    imei = re.search(r"IMEI: '(\d+)'", ids.stdout)
+    guest.fact("qmicli.dms_get_ids.rc", ids.returncode)
+    guest.fact("qmicli.imei", imei.group(1) if imei else "")
+    for option, name in (("--nas-get-signal-strength", "nas-get-signal-strength"),
+                         ("--wda-get-data-format", "wda-get-data-format"),
+                         ("--nas-get-serving-system", "nas-get-serving-system")):
+        done = guest.sh(f"qmicli -d /dev/cdc-wdm0 {option}", timeout=20, save=f"config1/qmicli-{name}.txt")
+        guest.fact(f"qmicli.{name}.rc", done.returncode)
+    transcript = at_dialogue("/dev/ttyUSB2", [b"ATI", b"AT+CGSN", b"AT+CSQ"], timeout=3.0)
+    (guest.out / "config1" / "at-ttyUSB2.txt").write_bytes(transcript)
+    guest.fact("at.ttyUSB2", transcript.decode("latin-1"))
+    guest.log(f"AT on ttyUSB2: {transcript!r}")
+
+    if use_mm and os.path.exists("/usr/sbin/ModemManager"):
+        from .mm import modemmanager_timing
+
+        modemmanager_timing(guest, DEV)
+    return 0 if ok else 1
