@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional, Set, Tuple
 
 from ..errors import InputError
 from ..model.common import Line
@@ -28,9 +28,11 @@ __all__ = ["Block", "Extraction", "extract", "repair_lines"]
 
 # Lines longer than this are never output we parse (and would make patterns slow).
 MAX_LINE = 4096
-# Mail clients wrap at 72-78 columns; a line shorter than this was not wrapped.
-_WRAP_MIN = 40
-_WRAP_WIDTH = 72
+# A piece of a wrapped line is at least this long (shorter lines were not wrapped).
+_WRAP_MIN = 20
+# Text whose longest line with a space in it is longer than this was not wrapped by a
+# mail client (which wraps at 72-80 columns); only explicit soft breaks are joined then.
+_WRAP_MAX = 100
 
 _SPACES = {ord(char): " " for char in "\u00a0\u2007\u202f\u2002\u2003\u2009\t"}
 _SPACES.update({ord(char): None for char in "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"})
@@ -69,8 +71,30 @@ def repair_lines(text: str) -> Iterator[Line]:
         cleaned = raw.translate(_SPACES).rstrip() if len(raw) <= MAX_LINE else raw
         if cleaned[:4].lstrip(" ").startswith(">"):
             cleaned = _QUOTE.sub("", cleaned, count=1)
+        if "`" in cleaned or "[" in cleaned:
+            cleaned = _unmark(cleaned)
         for part in split_glued_prompt(cleaned) if len(cleaned) <= MAX_LINE else (cleaned,):
             yield Line(number, part)
+
+
+_FENCE = re.compile(r"^\s*(?:```+|~~~+)[\w+.-]*\s*$|^\s*\[/?code(?:=\w+)?\]\s*$", re.IGNORECASE)
+_CODE_OPEN = re.compile(r"^(\s*)(?:```+|\[code(?:=\w+)?\])", re.IGNORECASE)
+_CODE_CLOSE = re.compile(r"(?:```+|\[/code\])\s*$", re.IGNORECASE)
+
+
+def _unmark(text: str) -> str:
+    """Remove forum markup glued to output: Markdown fences and BBCode [code] tags, and a
+    lone backtick opening or closing an inline code span that runs over several lines."""
+    if _FENCE.match(text):
+        return ""
+    text = _CODE_CLOSE.sub("", _CODE_OPEN.sub(r"\1", text))
+    if text.count("`") % 2 == 1:
+        stripped = text.strip()
+        if stripped.startswith("`"):
+            text = text.replace("`", "", 1)
+        elif stripped.endswith("`"):
+            text = text.rstrip()[:-1]
+    return text
 
 
 class _Builder:
@@ -87,6 +111,9 @@ class _Builder:
         self.last_segment = 0  # length of the last physical line in the block (wrap repair)
         self.command: Optional[Tuple[str, int, bool, Optional[str]]] = None  # pending command
         self.block_command: Optional[Tuple[str, int, bool, Optional[str]]] = None
+        self.raw_lengths: List[int] = [0]
+        self.soft_breaks: Set[int] = set()
+        self.wrap_width: Optional[int] = None  # the width the text was wrapped at, if it was
 
     # --- block life cycle -------------------------------------------------------------
 
@@ -107,7 +134,7 @@ class _Builder:
         self.lines.append(line)
         self.state.texts.append(text)
         self.state.signature.note(self.state, text)
-        self.last_segment = len(line.text)
+        self.last_segment = self.raw_length(line)
 
     def close(self) -> None:
         state = self.state
@@ -154,6 +181,15 @@ class _Builder:
             self.take_command(line, prompt.text, True)
             return
         state = self.state
+        if state is not None and self.blank and state.signature.ends_at_blank(state):
+            self.close()
+            state = None
+        if state is not None and not self.blank and not state.signature.strong(state, text) and self.continues(state, text):
+            joined = Line(self.lines[-1].number, self.lines[-1].text.rstrip() + " " + text)
+            self.lines[-1] = joined
+            state.texts[-1] = joined.text.strip()
+            self.last_segment = self.raw_length(line)
+            return
         if state is not None:
             signature = state.signature
             if signature.accepts(state, text, line.text):
@@ -169,12 +205,6 @@ class _Builder:
             self.take_command(line, bare.text, False)
             return
         if self.start(line, text):
-            return
-        if state is not None and not self.blank and self.continues(state, text):
-            joined = Line(self.lines[-1].number, self.lines[-1].text.rstrip() + " " + text)
-            self.lines[-1] = joined
-            state.texts[-1] = joined.text.strip()
-            self.last_segment = len(text)
             return
         self.close()
         self.command = None
@@ -213,12 +243,56 @@ class _Builder:
             return False
         previous = self.last_segment
         first_word = text.split(None, 1)[0]
-        return (
-            previous >= _WRAP_MIN
-            and previous + 1 + len(first_word) > _WRAP_WIDTH
-            and len(text) <= 80
-            and not PROSE.match(text)
-        )
+        # A continuation is itself at most one line's width, unless it is one long word.
+        last = self.lines[-1]
+        # A line left unfinished: format=flowed marks soft breaks with a trailing space,
+        # and no listing line ends with a comma.
+        unfinished = last.number in self.soft_breaks or last.text.rstrip().endswith(",")
+        if not unfinished:
+            width = self.wrap_width
+            if width is None or previous < _WRAP_MIN:
+                return False
+            # Greedy wrapping breaks a line only where the next word would not fit.
+            if not (previous + 1 + len(first_word) > width and (len(text) <= width or " " not in text)):
+                return False
+        if PROSE.match(text) or read_bare(text) is not None:
+            return False
+        if not unfinished and text.endswith(":") and text[:1].isupper():
+            return False  # 'Plugging the modem in:' introduces the next output
+        return not any(signature.starts(text) for signature in SIGNATURES)
+
+    def raw_length(self, line: Line) -> int:
+        """Length of the physical line as the mail client saw it (quote marks included)."""
+        if 0 < line.number < len(self.raw_lengths):
+            return max(self.raw_lengths[line.number], len(line.text))
+        return len(line.text)
+
+    def joins_wrapped(self, line: Line, following: Line) -> bool:
+        """Is ``following`` the rest of ``line``, cut by wrapping, where only the two
+        together are output (an apk line cut before its '{origin}', 'Downloading' and
+        its URL)? Checked before ``line`` is read, since alone it looks like prose."""
+        text = line.text.strip()
+        rest = following.text.strip()
+        if not text or not rest or len(text) > MAX_LINE:
+            return False
+        soft = line.number in self.soft_breaks
+        width = self.wrap_width
+        if not soft:
+            if width is None or self.raw_length(line) + 1 + len(rest.split(None, 1)[0]) <= width:
+                return False
+            if self.raw_length(line) < _WRAP_MIN and " " in rest:
+                return False
+        state = self.state
+        if state is not None and state.signature.accepts(state, text, line.text):
+            return False
+        if read_prompt(line.text) is not None or read_bare(line.text) is not None:
+            return False
+        if any(signature.starts(text) for signature in SIGNATURES):
+            return False
+        joined = text + " " + rest
+        if state is not None and not self.blank and state.signature.accepts(state, joined, joined):
+            return True
+        return any(signature.starts(joined) for signature in SIGNATURES)
 
     def finish(self) -> None:
         self.close()
@@ -229,10 +303,25 @@ def extract(text: str, source: str = "-") -> Extraction:
     if not isinstance(text, str):
         raise InputError(source, f"expected text, got {type(text).__name__}")
     builder = _Builder(source)
-    count = 0
-    for line in repair_lines(text):
-        count = line.number
+    raw_lines = text.splitlines()
+    builder.raw_lengths = [0] + [len(raw) for raw in raw_lines]
+    builder.soft_breaks = {number for number, raw in enumerate(raw_lines, 1) if raw.endswith(" ") and raw.strip()}
+    widest = max(
+        (len(raw) for raw in raw_lines if len(raw) <= MAX_LINE and " " in _QUOTE.sub("", raw, count=1).strip()),
+        default=0,
+    )
+    builder.wrap_width = widest if 0 < widest <= _WRAP_MAX else None
+    lines = list(repair_lines(text))
+    count = lines[-1].number if lines else 0
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if following is not None and builder.joins_wrapped(line, following):
+            line = Line(line.number, line.text.rstrip() + " " + following.text.strip())
+            index += 1
         builder.feed(line)
+        index += 1
     builder.finish()
     blocks = tuple(builder.blocks)
     # Prose lines in reading order; facts come only from them, never from output.

@@ -23,7 +23,8 @@ _FULL_PROMPT = re.compile(
 # A bare '#', '$' or '~ #' before a command ('# dmesg | grep cdc_ether', '$ lsusb -t').
 _BARE_PROMPT = re.compile(r"^\s*(?:~\s*)?[#$]\s+(?P<command>\S.*)$")
 # A full prompt glued to the end of output that had no final newline.
-_GLUED_PROMPT = re.compile(r"(?<=\S)(?=[\w.-]{1,64}@[\w.-]{1,64}:[^\s#$]{0,200}\s?[#$](?:\s|$))")
+# Only the usual user names: any other word before '@' could be part of the output.
+_GLUED_PROMPT = re.compile(r"(?<=\S)(?=(?:root|admin)@[\w.-]{1,64}:[^\s#$]{0,200}\s?[#$](?:\s|$))")
 
 # Programs whose bare command lines we accept, with the shape their arguments must have.
 # The shapes are deliberately narrow: a sentence that starts with a program name must not

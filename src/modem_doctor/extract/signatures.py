@@ -23,9 +23,17 @@ def _re(pattern: str) -> Pattern[str]:
     return re.compile(pattern)
 
 
-# A sentence: a capitalised word followed by several plain lowercase words. Used to stop
-# a wrapped-line repair from gluing prose onto output.
-PROSE = _re(r"^[A-Z][a-z']*,?\s+(?:[a-z']+,?\s+){2,}[a-z']")
+# A sentence: a word that typically opens one, then at least two more words. Used to stop
+# a wrapped-line repair from gluing a reply onto the output above it. Log messages rarely
+# begin with these words; when one does, it only stays a separate line.
+PROSE = _re(
+    r"^(?:The|This|That|These|Those|There|Then|Than|I|I'm|I've|I'd|I'll|It|It's|Its|Here|After|Before|But|So|Also"
+    r"|Please|Now|When|If|And|Or|My|You|Your|You're|We|Thanks|Thank|What|Why|How|Is|Are|Can|Could|Should"
+    r"|Would|Do|Does|Did|Any|As|Since|Still|Yes|No|Ok|OK|Okay|Hi|Hello|Edit|Update|Note|In|On|With|For|From"
+    r"|To|Just|Only|Maybe|Try|Run|See|Look|Great|Unfortunately|However|Actually|Finally|First|Next|Anyway"
+    r"|Well|Sorry|Same|Nothing|Everything|Seems|Looks|Which|Where|Who|Let|Let's|Is|Was|Has|Have|Had|All|Not)"
+    r",?\s+\S+\s+\S"
+)
 
 
 @dataclass
@@ -75,6 +83,14 @@ class Signature:
     def accepts(self, state: BlockState, text: str, raw: str) -> bool:
         """May ``text`` continue the block? ``raw`` keeps the leading whitespace."""
         return self.accepts_text(text, state.hinted)
+
+    def ends_at_blank(self, state: BlockState) -> bool:
+        """Does a blank line end the block (instead of possibly sitting inside it)?"""
+        return bool(state.data.get("boot_log"))
+
+    def strong(self, state: BlockState, text: str) -> bool:
+        """Is ``text`` certainly a line of this block (not the wrapped end of the last)?"""
+        return self.accepts(state, text, text)
 
     def restarts(self, state: BlockState, text: str) -> bool:
         """Does ``text`` begin a new output of the same kind (two pastes glued together)?"""
@@ -180,6 +196,11 @@ class LsusbSignature(Signature):
             return True
         return bool(self.member.match(text))
 
+    def strong(self, state: BlockState, text: str) -> bool:
+        if state.kind == "lsusb_verbose":
+            return bool(self.verbose.match(text))
+        return bool(self.member.match(text))
+
     def restarts(self, state: BlockState, text: str) -> bool:
         if state.kind != "lsusb" or not text.startswith("Bus"):
             return False
@@ -238,11 +259,43 @@ class DmesgSignature(Signature):
             state.data["time"] = float(f"{match.group(1)}.{match.group(2)}")
             state.data["stamped"] = True
 
+    def strong(self, state: BlockState, text: str) -> bool:
+        if state.data.get("stamped"):
+            return bool(self._TIME.match(text))
+        return self.accepts(state, text, text)
+
     def accepts(self, state: BlockState, text: str, raw: str) -> bool:
-        if self.start.match(text):
+        if self.start.match(text) or state.data.get("boot_log"):
             return True
         if (state.hinted or state.data.get("stamped")) and self.hinted is not None:
             return bool(self.hinted.match(text)) and not PROSE.match(text)
+        return False
+
+
+class UnameSignature(Signature):
+    """``uname -a`` and ``/proc/version``: one line. 'Linux version ...' followed by more
+    kernel lines is the first line of a boot log without timestamps (``dmesg -t``)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "uname",
+            start=r"Linux\s+\S+\s+\d+\.\d+\.\d+\S*\s+#\d+|Linux version \d+\.\d+",
+            member=r"(?!)",
+            hinted=r"\d+\.\d+\.\d+\S*$|Linux(?:\s+\S+)*$",
+        )
+
+    def accepts(self, state: BlockState, text: str, raw: str) -> bool:
+        if (
+            not state.hinted
+            and len(state.texts) == 1
+            and state.texts[0].startswith("Linux version")
+            and not PROSE.match(text)
+            and not any(signature.starts(text) for signature in SIGNATURES if signature is not DMESG)
+        ):
+            state.signature = DMESG
+            state.kind = "dmesg"
+            state.data["boot_log"] = True
+            return True
         return False
 
 
@@ -286,10 +339,11 @@ class JsonSignature(Signature):
         return None
 
 
+DMESG = DmesgSignature()
 _IFACE_STATE = r"(?:UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|LOWERLAYERDOWN)"
 _LOG_SYSLOG = (
     r"(?:" + _DAY + r"\s+" + _MONTH + r"\s+\d{1,2}\s+\d\d:\d\d:\d\d\s+\d{4}\s+[\w]+\.[\w]+\s+\S"
-    r"|" + _MONTH + r"\s+\d{1,2}\s+\d\d:\d\d:\d\d\s+\S+\s+[\w./@-]+(?:\[\d+\])?:"
+    r"|" + _MONTH + r"\s+\d{1,2}\s+\d\d:\d\d:\d\d\s+\S+\s+(?:\w+\.\w+\s+)?[\w./@-]+(?:\[\d+\])?:"
     r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*\s+\S+\s+[\w./@-]+(?:\[\d+\])?:)"
 )
 
@@ -301,7 +355,7 @@ SIGNATURES: Tuple[Signature, ...] = (
         start=r"/:\s*Bus\s+\d+\.Port\s+\d+:\s*Dev\s+\d+|(?:\|\s*)*\|__\s*Port\s+\d+:\s*Dev\s+\d+",
         member=r"/:\s*Bus\s|(?:\|\s*)*\|?__\s*Port\s+\d+|ID\s+[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\b|/sys/bus/usb/devices/",
     ),
-    DmesgSignature(),
+    DMESG,
     Signature("logread", start=_LOG_SYSLOG),
     Signature(
         "opkg_list",
@@ -310,7 +364,7 @@ SIGNATURES: Tuple[Signature, ...] = (
     ),
     Signature(
         "apk_list",
-        start=r"[a-z0-9][\w.+-]*-\d[\w.+_~-]*-r\d+\s+\S+\s+\{[^}]*\}\s+\([^)]*\)(?:\s+\[[^\]]*\])?$",
+        start=r"[a-z0-9][\w.+~-]*[-_]\d[\w.+_~-]*\s+[\w-]+\s+\{[^}]*\}",
     ),
     Signature(
         "opkg_errors",
@@ -326,9 +380,9 @@ SIGNATURES: Tuple[Signature, ...] = (
             r"|Installing\s|Configuring\s|Package\s\S+|Upgrading\s|Removing\s|Multiple packages|Not downloading|wget returned"
             r"|Cannot\s|Collected|Error\b|ERROR:|WARNING:|fetch\s|OK:\s|\(\d+/\d+\)|Executing\s|required by:|[\w.+-]+ \([^)]*\):$"
             r"|[\w.+-]+ \(no such package\)|satisfies:|breaks:|picked:|conflicts:|Writing\s|Connecting to|wget:|Errors were"
-            r"|The following packages|[*]\s*\w"
+            r"|The following packages|[*]\s*\w|Inflating\s|Removing obsolete|Package list|Unpacking"
+            r"|Failed to establish connection|Failed to send request|Resolving\s|HTTP request sent|HTTP error|SSL\s"
         ),
-        hinted=r"\S",
     ),
     Signature(
         "uci_config",
@@ -346,26 +400,27 @@ SIGNATURES: Tuple[Signature, ...] = (
         member=r"(?:DISTRIB_[A-Z_]+|OPENWRT_[A-Z_]+|LEDE_[A-Z_]+|NAME|VERSION|ID|ID_LIKE|PRETTY_NAME|VERSION_ID|HOME_URL|BUG_URL|SUPPORT_URL|BUILD_ID|ANSI_COLOR|VERSION_CODENAME|IMAGE_ID)=",
     ),
     JsonSignature(),
-    Signature(
-        "uname",
-        start=r"Linux\s+\S+\s+\d+\.\d+\.\d+\S*\s+#\d+|Linux version \d+\.\d+",
-        member=r"(?!)",
-        hinted=r"\d+\.\d+\.\d+\S*$|Linux(?:\s+\S+)*$",
-    ),
+    UnameSignature(),
     Signature(
         "ip_addr",
-        start=r"\d+:\s+[\w@.:-]+:\s+<[\w,-]*>",
+        start=r"\d+:\s+[\w@.:-]+:\s+<[\w,-]*>|\d+:\s+[\w@.-]+\s+inet6?\s+[\da-f.:]+/\d+\s",
         member=(
-            r"\d+:\s+[\w@.:-]+:\s+<[\w,-]*>|link/\w+|inet6?\s+\S+|valid_lft\s|altname\s|alias\s|vf\s\d|prop\s|link-netns"
-            r"|[\w@.-]+\s+" + _IFACE_STATE + r"\b"
+            r"\d+:\s+[\w@.:-]+:\s+<[\w,-]*>|\d+:\s+[\w@.-]+\s+inet6?\s|link/\w+|inet6?\s+\S+|valid_lft\s|altname\s|alias\s|vf\s\d|prop\s|link-netns"
+            r"|[\w@.-]+\s+" + _IFACE_STATE + r"\b|[RT]X:\s|[RT]X errors:|\d+(?:\s+\d+){3,}\s*$"
         ),
         hinted=r"[\w@.-]+\s+" + _IFACE_STATE + r"\b|\S+\s+(?:mtu|qdisc)\b",
+    ),
+    # ip -br addr / ip -br link: two lines needed, a sentence can look like one
+    Signature(
+        "ip_addr",
+        start=r"[\w@.-]+\s+" + _IFACE_STATE + r"(?:\s+\S+)*\s*$",
+        min_lines=2,
     ),
     Signature(
         "ip_route",
         start=(
             r"(?:default\s+(?:via|dev|from|proto|table)\s|(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?\s+(?:via|dev|proto|scope|from|nhid)\s"
-            r"|[0-9a-f]{0,4}:[0-9a-f:]*(?:/\d{1,3})?\s+(?:via|dev|from|proto|metric|nhid)\s"
+            r"|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?\s+(?:via|dev|from|proto|metric|nhid)\s"
             r"|(?:unreachable|blackhole|prohibit|local|broadcast|multicast|anycast|throw)\s+[\d.:a-f/]+|nexthop\s)"
         ),
     ),
@@ -379,12 +434,16 @@ SIGNATURES: Tuple[Signature, ...] = (
     ),
     Signature(
         "ls_dev",
-        start=r"[-bcdlps][rwxsStT-]{9}[.+@]?\s+\d+\s+\S+\s+\S+\s+\d",
+        start=r"[-bcdlps][rwxsStT-]{9}[.+@]?\s+\d+\s+\S+\s+\S+\s+\d|total\s+\d+[KMG]?$",
         member=r"[-bcdlps][rwxsStT-]{9}[.+@]?\s+\d+\s|total\s+\d+$",
+        # 'total 0' opens `ls -l`; alone it stays below min_lines
         min_lines=2,
         # plain `ls /dev` prints names in columns: only after the command, never from content
         hinted=r"[\w.:+@-]+/?\*?(?:\s+[\w.:+@-]+/?\*?)*\s*$|/[\w/.-]+:$",
     ),
 )
 
-BY_KIND: Dict[str, Signature] = {kind: signature for signature in SIGNATURES for kind in signature.kinds()}
+BY_KIND: Dict[str, Signature] = {}
+for _signature in SIGNATURES:
+    for _kind in _signature.kinds():
+        BY_KIND.setdefault(_kind, _signature)  # the first signature of a kind is its main one
