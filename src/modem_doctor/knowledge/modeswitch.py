@@ -96,8 +96,20 @@ def lookup(vid_pid: str) -> Tuple[ModeswitchEntry, ...]:
 
 
 def has_udev_rule(vid_pid: str) -> bool:
-    """Whether Debian's 40-usb_modeswitch.rules runs usb_modeswitch for this ID."""
+    """Whether Debian's 40-usb_modeswitch.rules names this ID explicitly."""
     return vid_pid.lower() in _udev_ids()
+
+
+def udev_rule(vid_pid: str) -> Optional[str]:
+    """Which udev rule would hand the device to usb_modeswitch: 'explicit' (its own ID
+    line), 'generic' (a vendor-wide rule that needs interface 0 to be mass storage, e.g.
+    any Huawei device), or None."""
+    if has_udev_rule(vid_pid):
+        return "explicit"
+    vid = vid_pid.lower().split(":")[0]
+    if any(rule.get("vendor") == vid for rule in _data()["udev"]["generic_rules"]):
+        return "generic"
+    return None
 
 
 @functools.lru_cache(maxsize=1)
