@@ -263,3 +263,15 @@ def test_configuration_set_from_user_space() -> None:
     assert (first.driver, first.attr("config"), first.attr("program")) == ("usb-storage", "1", "DeviceManager_0")
     assert result.value.entries[0].level == "warn"  # the '<4>' of dmesg -r
     assert second.device == "1-4.2.2"
+
+
+def test_records_glued_onto_one_line_are_split() -> None:
+    # the case thread's three records as a paste that lost its newlines would show them
+    glued = " ".join(read("case-we826-dmesg-grep.txt").splitlines()[1:])
+    result = dmesg.parse(glued)
+    log = result.value
+    assert result.unparsed == ()
+    assert [e.kind for e in log.events] == [K.NETDEV_REGISTER, K.DRIVER_REGISTERED, K.NETDEV_UNREGISTER]
+    assert [e.time for e in log.events] == [20.091055, 20.102841, 25.118090]
+    assert {e.line for e in log.events} == {1}
+    assert log.events[0].attr("mac") == "00:a0:c6:10:05:70"

@@ -9,7 +9,8 @@ Accepted line shapes::
     kern  :info  : [   20.091055] usb 1-1: ...                dmesg -x
     usb 1-1.2: new high-speed USB device ...                  dmesg -t (no stamp at all)
 
-When some lines of a block carry a time stamp, a line without one is not a dmesg line
+Records glued onto one line by a paste that lost its newlines are split apart again
+(each keeps the line's number). When some lines of a block carry a time stamp, a line without one is not a dmesg line
 (prose, a prompt, a wrapped tail) and is reported unparsed. When no line does, every line
 that reads like a kernel message ('subsystem: text', 'driver 1-1.2:1.0: text') counts.
 """
@@ -62,8 +63,30 @@ def _split(text: str) -> Tuple[Optional[float], str, str, str, str]:
     return None, "", facility, level, body
 
 
+# A paste that lost its newlines glues records: '... CDC Ethernet Device [ 25.118090] cdc_ether ...'.
+# printk always prints six decimals, which keeps this from splitting at a '[1.5]' in a message.
+_GLUED = re.compile(r"(?<=\S)\s+(?=\[\s*\d{1,10}\.\d{6}\]\s)")
+
+
+def _unglue(lines: Sequence[Line]) -> List[Line]:
+    """Lines holding several stamped records become one Line per record (same number)."""
+    out: List[Line] = []
+    for line in lines:
+        text = line.text
+        # the line's own decoration ('<6>', 'kern  :info  : ') is not a glued record
+        head = _RAW_PRIORITY.match(text.lstrip()) or _LEVEL_PREFIX.match(text.lstrip())
+        start = len(text) - len(text.lstrip()) + (head.end() if head else 0)
+        if "]" in text and _GLUED.search(text, start):
+            parts = _GLUED.split(text[start:])
+            parts[0] = text[:start] + parts[0]
+            out.extend(Line(line.number, part) for part in parts)
+        else:
+            out.append(line)
+    return out
+
+
 def parse_lines(lines: Sequence[Line]) -> Parsed[KernelLog]:
-    split = [(line, _split(line.text)) for line in lines]
+    split = [(line, _split(line.text)) for line in _unglue(lines)]
     stamped = any(parts[0] is not None or parts[1] for _, parts in split)
     entries: List[LogEntry] = []
     events: List[LogEvent] = []
