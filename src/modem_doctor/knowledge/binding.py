@@ -494,8 +494,9 @@ class _Config:
 
 
 def _endpoints(intf: UsbInterface) -> Optional[Tuple[Endpoint, ...]]:
-    """The endpoints, or None when the listing did not show them."""
-    if intf.endpoints or intf.num_endpoints == 0:
+    """The endpoints, or None when the listing did not show them all (no E: lines, or
+    fewer than the interface's bNumEndpoints: a truncated paste)."""
+    if len(intf.endpoints) == intf.num_endpoints or (intf.endpoints and not intf.num_endpoints):
         return intf.endpoints
     return None
 
@@ -636,6 +637,12 @@ def _claim_union(cfg: _Config, intf: UsbInterface, rule: str, need_data_class: b
     """The CDC pairing common to usbnet_generic_cdc_bind() and cdc_ncm_bind_common():
     find the data interface, check it, claim it, require its bulk endpoints."""
     slave, how = cfg.union_slave(intf)
+    if slave is not None and slave not in cfg.alts and len(cfg.order) < cfg.num_interfaces:
+        # The configuration declares more interfaces than the listing shows: the data
+        # interface was cut from the paste, not missing from the device.
+        return _accept(rule, "%s; control %d + data %d (%s; interface %d is not in the listing)" % (
+            what, intf.number, slave, how, slave), (slave,),
+            ("data interface %d checks (not in the listing)" % slave,))
     if slave is None or slave not in cfg.alts:
         return _reject(rule, "bad CDC descriptors: %s" % how)
     data = cfg.alt0(slave)
