@@ -53,7 +53,9 @@ def test_old_default_network_bare_words() -> None:
     parsed = uci_config.parse(read("base_files_network_276de79.conf"))
     assert parsed.unparsed == ()
     (package,) = parsed.value.packages
-    assert package.name == ""  # cat without the command: the file name is unknown
+    # cat without the command: the file is named from its section types, and says so
+    assert package.name == "network" and package.inferred
+    assert {s.config for s in package.sections} == {"network"}
     assert [s.name for s in package.sections] == ["loopback", "lan", "wan6", "globals"]
     lan = package.section("lan")
     assert lan is not None
@@ -65,7 +67,7 @@ def test_old_default_network_bare_words() -> None:
 def test_forum_paste_with_command_and_cut_last_line() -> None:
     parsed = uci_config.parse(read("network_we826_t2_forum190811.conf"))
     network = parsed.value.package("network")
-    assert network is not None  # named by the 'cat /etc/config/network' line above it
+    assert network is not None and not network.inferred  # named by the 'cat' line above it
     assert len(network.sections) == 12
     modem = network.section("modem")
     assert modem is not None and modem.get("device") == "@wan" and modem.get("proto") == "static"
@@ -163,3 +165,10 @@ def test_truncated_real_file_never_raises(cut: int) -> None:
     # all but the last surviving section are whole; the last may have lost its tail
     for got, want in zip(parsed.value.sections[:-1], full):
         assert got == want
+
+
+def test_package_name_is_not_guessed_from_ambiguous_types() -> None:
+    # 'rule' exists in both network and firewall; an unknown type names nothing.
+    parsed = uci_config.parse("config rule\n\toption src 'wan'\n\nconfig mystery 'x'\n")
+    (package,) = parsed.value.packages
+    assert package.name == "" and not package.inferred

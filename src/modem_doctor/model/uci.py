@@ -95,6 +95,7 @@ class UciPackage:
     name: str
     sections: Tuple[UciSection, ...] = ()
     line: int = 0
+    inferred: bool = False  # the name was read from the section types, not shown (a bare 'cat')
 
     def section(self, name: str) -> Optional[UciSection]:
         """The named section, or one given as '@type[i]' (negative i counts from the end,

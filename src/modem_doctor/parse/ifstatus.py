@@ -171,10 +171,11 @@ def _salvage(text: str) -> Tuple[Any, int]:
 
 
 def _last_safe_point(text: str) -> Optional[Tuple[int, Tuple[str, ...]]]:
-    """The last offset where the text so far, plus closing brackets, is valid JSON:
-    just after an opening bracket, just after a closing one, or just before a comma."""
+    """The last offset where the text so far, plus closing brackets, is valid JSON: just
+    after an opening bracket, a closing one or a string value, or just before a comma."""
     stack: List[str] = []
     in_string = escaped = False
+    expect_value = False  # after ':' in an object: the next string is a value, not a key
     safe: Optional[Tuple[int, Tuple[str, ...]]] = None
     for offset, char in enumerate(text):
         if in_string:
@@ -184,10 +185,16 @@ def _last_safe_point(text: str) -> Optional[Tuple[int, Tuple[str, ...]]]:
                 escaped = True
             elif char == '"':
                 in_string = False
+                if expect_value or (stack and stack[-1] == "["):
+                    safe = (offset + 1, tuple(stack))  # a whole string value: '"code": "NO_IFACE"'
+                expect_value = False
             continue
-        if char == '"':
+        if char == ":":
+            expect_value = True
+        elif char == '"':
             in_string = True
         elif char in "{[":
+            expect_value = False
             stack.append(char)
             safe = (offset + 1, tuple(stack))
         elif char in "}]":
@@ -199,6 +206,7 @@ def _last_safe_point(text: str) -> Optional[Tuple[int, Tuple[str, ...]]]:
                 break
         elif char == "," and stack:
             safe = (offset, tuple(stack))
+            expect_value = False
     return safe
 
 

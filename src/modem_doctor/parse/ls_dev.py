@@ -18,7 +18,7 @@ directory``) is a fact too: ``DevListing.missing``.
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span
 from ..model.network import DevEntry, DevListing
@@ -55,6 +55,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[DevListing]:
     unparsed = UnparsedCollector()
     entries: List[DevEntry] = []
     missing: List[DevEntry] = []
+    lone: List[Tuple[Line, str]] = []
     directory = ""
     long_format = False
     for line in lines:
@@ -88,9 +89,21 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[DevListing]:
         if names is None:
             unparsed.add(line, "not a directory listing line")
             continue
+        if len(names) == 1 and not names[0].startswith("/") and not _DEVICE_LIKE.match(names[0]):
+            lone.append((line, names[0]))  # decided at the end: a column of names, or a stray word
+            continue
         for name in names:
             folder, base = _split_path(name, directory)
             entries.append(DevEntry(name=base, directory=folder, line=line.number))
+    # One name per line is how a piped 'ls' prints; a single such word among other output
+    # is more likely a stray word than a listing.
+    plain_count = sum(1 for entry in entries if not entry.kind) + len(lone)
+    for line, name in lone:
+        if plain_count >= 2:
+            entries.append(DevEntry(name=name, directory=directory, line=line.number))
+        else:
+            unparsed.add(line, "a lone word, not a listing")
+    entries.sort(key=lambda entry: entry.line)
     first, last = line_span(lines)
     listing = DevListing(directory, long_format, tuple(entries), tuple(missing))
     return Parsed(KIND, listing, unparsed.freeze(), first, last)

@@ -8,7 +8,9 @@ The grammar follows libuci's file parser: statements ``package NAME``, ``config 
 
 ``cat`` does not say which file it shows, so the package name comes from a ``package``
 line (``uci export``), from the command when the paste shows it (``cat
-/etc/config/network``), or from the ``package`` argument; otherwise it is ''.
+/etc/config/network``), or from the ``package`` argument; failing those, from section
+types only one standard file has (``interface`` -> network, ``zone`` -> firewall), and
+the package is marked ``inferred``; otherwise it is ''.
 
 What a pasted file often carries and this parser tolerates: the command line above it,
 markdown backticks glued to the first or last line, curly quotes, and a last line cut
@@ -17,6 +19,7 @@ short (reported unparsed, never guessed).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -230,4 +233,34 @@ def parse_lines(lines: Sequence[Line], package: str = "") -> Parsed[UciConfig]:
             unparsed.add(line, "not a UCI statement")
 
     first, last = line_span(lines)
-    return Parsed(KIND, builder.build(), unparsed.freeze(), first, last)
+    return Parsed(KIND, _name_unnamed(builder.build()), unparsed.freeze(), first, last)
+
+
+# Section types found in only one of OpenWrt's standard files; 'rule' and 'route' are not
+# here because both network and firewall use 'rule'.
+_TYPE_HOMES = {
+    "interface": "network", "device": "network", "switch": "network", "switch_vlan": "network",
+    "switch_port": "network", "globals": "network", "bridge-vlan": "network", "alias": "network",
+    "route6": "network", "rule6": "network",
+    "defaults": "firewall", "zone": "firewall", "forwarding": "firewall", "redirect": "firewall",
+    "ipset": "firewall", "nat": "firewall",
+    "wifi-device": "wireless", "wifi-iface": "wireless",
+    "dnsmasq": "dhcp", "odhcpd": "dhcp", "host": "dhcp", "domain": "dhcp", "boot": "dhcp",
+    "timeserver": "system",
+}  # fmt: skip
+
+
+def _name_unnamed(config: UciConfig) -> UciConfig:
+    """Name a package that no 'package' line or command named, when its section types
+    all belong to one standard file ('interface' and 'device' -> network); the package is
+    then marked ``inferred``. Otherwise the name stays ''."""
+    packages = []
+    for package in config.packages:
+        homes = {_TYPE_HOMES[s.type] for s in package.sections if s.type in _TYPE_HOMES}
+        if package.name or len(homes) != 1:
+            packages.append(package)
+            continue
+        (home,) = homes
+        sections = tuple(dataclasses.replace(section, config=home) for section in package.sections)
+        packages.append(UciPackage(name=home, sections=sections, line=package.line, inferred=True))
+    return UciConfig(packages=tuple(packages))
