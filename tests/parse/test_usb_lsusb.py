@@ -118,3 +118,19 @@ def test_tree_quoted_lines_keep_their_shape() -> None:
     quoted = [Line(line.number, "> > " + line.text) for line in lines]
     plain = lsusb_tree.parse_lines(lines).value
     assert lsusb_tree.parse_lines(quoted).value == plain
+
+
+def test_tree_excerpt_without_root_lines_quoted_four_deep() -> None:
+    # lore.kernel.org text of a quoted-printable mail; 'Class=' empty on the yocto system
+    parsed = lsusb_tree.parse(_text("lsusb-t-cinterion-quoted-linux-usb-20240620.txt"))
+    yocto, arch = parsed.value.devices
+    assert (yocto.devnum, yocto.port, yocto.speed, yocto.path, yocto.path_exact) == (3, 2, "480", "", False)
+    assert [i.number for i in yocto.configs[0].interfaces] == [10, 8, 6, 4, 2, 11, 0, 9, 7, 5, 3, 1]
+    assert all(i.cls == -1 and i.triple == "??/??/??" for i in yocto.configs[0].interfaces)
+    assert {i.driver for i in yocto.configs[0].interfaces} == {"cdc_acm", "cdc_mbim"}
+    assert (arch.devnum, arch.port, arch.speed) == (4, 3, "5000")
+    assert [(i.number, i.cls) for i in arch.configs[0].interfaces][:2] == [(0, 0x02), (1, 0x0A)]
+    assert arch.configs[0].interface(11).driver == "cdc_mbim"
+    # prose, kernel lines and an lsusb line are not tree lines
+    assert len(parsed.unparsed) == 18
+    assert "Bus 002 Device 004" in parsed.unparsed[16].text

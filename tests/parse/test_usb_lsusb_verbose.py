@@ -148,3 +148,39 @@ def test_same_device_in_usb_devices_and_lsusb_v_agrees() -> None:
     assert ncm.name == "CDC Network Control Model (NCM)"
     assert full.configs[0].interface(12).name == "ADB Interface"
     assert [(a.first_interface, a.subclass) for a in full.configs[0].associations] == [(0, 13), (2, 13), (4, 13), (6, 13)]
+
+
+def test_mbim_functional_descriptors() -> None:
+    lines = _lines("lsusb-v-cinterion-1e2d0065-mbim-linux-usb-20240620.txt")
+    parsed = lsusb_verbose.parse_lines(lines)
+    (device,) = parsed.value.devices
+    assert (device.vid_pid, device.ids_name, device.product) == ("1e2d:0065", "Cinterion LTE Modem", "LTE Modem")
+    (config,) = device.configs
+    assert config.num_interfaces == 12 and config.attributes == 0xA0
+    control = config.interface(10)
+    assert (control.triple, control.name) == ("02/0e/00", "MBIM Control")
+    mbim = {fd.name: dict(fd.fields) for fd in control.functional}
+    assert list(mbim) == ["CDC Header", "CDC Union", "CDC MBIM", "CDC MBIM Extended"]
+    assert mbim["CDC MBIM"]["wMaxControlMessage"] == "4096" and mbim["CDC MBIM"]["bmNetworkCapabilities"] == "0x20"
+    assert mbim["CDC MBIM Extended"] == {
+        "bcdMBIMExtendedVersion": "1.00", "bMaxOutstandingCommandMessages": "64", "wMTU": "1500",
+    }
+    assert mbim["CDC Union"] == {"bMasterInterface": "10", "bSlaveInterface": "11"}
+    data = config.interface(11, 1)
+    assert data.name == "MBIM Data" and [e.address for e in data.endpoints] == [0x8E, 0x0F]
+    # the DIAG ACM function: iFunction strings and a zero bmCapabilities
+    assert config.interface(8).name == "CDC Abstract Control Model (ACM) for DIAG"
+    assert [u.text for u in parsed.unparsed] == ["they seem ok with -v, I don't understand it.", "yocto:", "arch:"]
+
+
+def test_excerpt_starting_below_the_device_descriptor() -> None:
+    lines = _lines("lsusb-v-cinterion-1e2d0065-mbim-linux-usb-20240620.txt")
+    start = next(i for i, line in enumerate(lines) if line.text.strip() == "bFirstInterface        10") - 3
+    excerpt = lines[start:]
+    assert excerpt[0].text.strip() == "Interface Association:"
+    (device,) = lsusb_verbose.parse_lines(excerpt).value.devices
+    (config,) = device.configs
+    assert config.number == 0 and device.vid_pid == "0000:0000"  # not shown in the excerpt
+    assert [(i.number, i.alt) for i in config.interfaces] == [(10, 0), (11, 0), (11, 1)]
+    assert [a.first_interface for a in config.associations] == [10]
+    assert [fd.name for fd in config.interface(10).functional][2] == "CDC MBIM"

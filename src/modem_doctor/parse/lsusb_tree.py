@@ -135,10 +135,14 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             continue
         if body.startswith("|__"):
             match = _NODE.match(body)
-            if match is None or not stack:
-                unparsed.append(Unparsed(line.number, line.text, "tree entry outside a bus"))
+            if match is None:
+                unparsed.append(Unparsed(line.number, line.text, "unreadable tree entry"))
                 continue
             port_text, dev_text, iface, cls_name, driver_text, speed = match.groups()
+            if not stack:
+                # an excerpt without its '/:  Bus' line: the bus and the ports above are
+                # unknown, so paths stay empty (path_exact False)
+                stack = [_Node(0, 0, 0, 0, "", column - 1, line.number)]
             bus = stack[0].bus
             devnum = int(dev_text)
             # the parent is the nearest entry above that is indented less
@@ -148,7 +152,8 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             if node is None or node.level != len(stack):
                 parent = stack[-1]
                 port = int(port_text)
-                node = _Node(bus, devnum, port - 1, len(stack), child_path(bus, parent.path, port), column, line.number)
+                path = child_path(bus, parent.path, port) if stack[0].path else ""
+                node = _Node(bus, devnum, port - 1, len(stack), path, column, line.number)
                 node.parent = parent.devnum
                 nodes.append(node)
                 by_id[(bus, devnum)] = node
@@ -229,4 +234,5 @@ def _freeze(node: _Node) -> UsbDevice:
         last_line=node.last,
         ids_name=node.ids_name,
         max_children=node.children,
+        path_exact=bool(node.path),
     )

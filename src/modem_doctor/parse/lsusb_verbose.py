@@ -63,6 +63,8 @@ _OTHER_SECTIONS = (
     "Debug Descriptor:",
     "OTG Descriptor:",
 )
+# Headers an excerpt cut from the middle of an lsusb -v may start with.
+_FRAGMENT_START = ("Configuration Descriptor:", "Interface Association:", "Interface Descriptor:")
 # Notes lsusb prints when it lacks permissions or a descriptor is missing.
 _NOTES = ("Couldn't open device", "can't get ", "cannot read ", "Warning:")
 
@@ -275,10 +277,19 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             reader.context = "device"
             reader.device.last_line = number  # type: ignore[union-attr]
             continue
-        if reader.device is None:
-            unparsed.append(Unparsed(number, line.text, "not part of an lsusb -v listing"))
-            continue
+        if reader.device is None or (reader.context == "" and body in _FRAGMENT_START):
+            if body not in _FRAGMENT_START:
+                unparsed.append(Unparsed(number, line.text, "not part of an lsusb -v listing"))
+                continue
+            # an excerpt that starts below its Device Descriptor: keep what it shows
+            reader.new_device(number)
+            reader.base_indent = 0
+            reader.context = "device"
         device = reader.device
+        if reader.config is None and body in ("Interface Association:", "Interface Descriptor:"):
+            config = ConfigBuilder(number)  # bConfigurationValue not shown: 0
+            device.configs.append(config)
+            reader.config = config
         if body == "Configuration Descriptor:":
             reader.close_parts()
             config = ConfigBuilder(number)
