@@ -13,7 +13,7 @@ from modem_doctor.model.log import LogSource
 from modem_doctor.parse import dmesg, parse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "log"
-THREAD = Path("/work/shared/cases/we826-mu609/thread.txt")
+THREAD = Path(__file__).resolve().parents[3] / "shared" / "cases" / "we826-mu609" / "thread.txt"  # ../shared beside the checkout
 
 
 def read(name: str) -> str:
