@@ -275,3 +275,13 @@ def test_records_glued_onto_one_line_are_split() -> None:
     assert [e.time for e in log.events] == [20.091055, 20.102841, 25.118090]
     assert {e.line for e in log.events} == {1}
     assert log.events[0].attr("mac") == "00:a0:c6:10:05:70"
+
+
+def test_netdev_history() -> None:
+    case = dmesg.parse(read("case-we826-dmesg-grep.txt")).value
+    ((name, last),) = case.netdevs()
+    assert name == "eth1" and last.kind is K.NETDEV_UNREGISTER and last.time == 25.118090
+    switch = dmesg.parse(read("github-omr-3761-dmesg-qmi-rndis.txt")).value
+    assert [(n, e.kind) for n, e in switch.netdevs()] == [("wwan2", K.NETDEV_UNREGISTER), ("usb0", K.NETDEV_UNREGISTER)]
+    ec21 = dmesg.parse(read("github-rpi-1880-dmesg-ec21.txt")).value
+    assert [(n, e.kind, e.driver) for n, e in ec21.netdevs()] == [("wwan0", K.NETDEV_REGISTER, "qmi_wwan")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 
 class LogSource(str, enum.Enum):
@@ -119,3 +119,13 @@ class KernelLog:
     def events_for(self, device: str) -> Tuple[LogEvent, ...]:
         """The events about one USB device path ('1-1.2'), including its interfaces."""
         return tuple(event for event in self.events if event.device == device)
+
+    def netdevs(self) -> Tuple[Tuple[str, LogEvent], ...]:
+        """Each USB netdev the log names, with its latest register/unregister event, in order
+        of first appearance; a netdev whose latest event is an unregister is gone."""
+        latest: Dict[str, LogEvent] = {}
+        for event in self.events:
+            if event.kind in (LogEventKind.NETDEV_REGISTER, LogEventKind.NETDEV_UNREGISTER) and event.subject:
+                latest[event.subject] = event
+        return tuple(latest.items())
+
