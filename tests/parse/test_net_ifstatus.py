@@ -138,3 +138,12 @@ def test_interface_named_in_the_ubus_argument() -> None:
     text = "# ubus call network.interface status '{ \"interface\" : \"wan\" }'\n{\n\t\"up\": true,\n\t\"proto\": \"dhcp\"\n}\n"
     (status,) = ifstatus.parse(text).value.statuses
     assert (status.interface, status.up, status.proto, status.complete) == ("wan", True, "dhcp", True)
+
+
+def test_cut_right_after_the_error_code_keeps_it() -> None:
+    whole = read("ifstatus_openconnect_packages780.txt").splitlines()
+    cut = "\n".join(whole[:27])  # ends with '"code": "NO_DEVICE"', before any closing brace
+    parsed = ifstatus.parse(cut)
+    assert parsed.unparsed == ()
+    last = parsed.value.statuses[-1]
+    assert not last.complete and [(e.subsystem, e.code, e.line) for e in last.errors] == [("interface", "NO_DEVICE", 27)]

@@ -115,3 +115,15 @@ def test_numbered_lines_keep_their_numbers(kind: str, sample: int, offset: int) 
         assert offset <= item.line < offset + len(lines)
     if lines:
         assert (parsed.first_line, parsed.last_line) == (offset, offset + len(lines) - 1)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_collapsed_whitespace_gives_the_same_facts(kind: str) -> None:
+    # Forums and mail collapse runs of spaces and drop indentation; nothing read may change.
+    for path in SAMPLES[kind]:
+        text = path.read_text(encoding="utf-8")
+        collapsed = "\n".join(" ".join(line.split()) for line in text.splitlines())
+        original = registry_parse(kind, text)
+        damaged = registry_parse(kind, collapsed)
+        assert to_jsonable(damaged.value) == to_jsonable(original.value), path.name
+        assert [u.line for u in damaged.unparsed] == [u.line for u in original.unparsed], path.name
