@@ -172,3 +172,24 @@ def test_package_name_is_not_guessed_from_ambiguous_types() -> None:
     parsed = uci_config.parse("config rule\n\toption src 'wan'\n\nconfig mystery 'x'\n")
     (package,) = parsed.value.packages
     assert package.name == "" and not package.inferred
+
+
+def test_export_form_with_package_line_and_sysfs_device() -> None:
+    parsed = uci_config.parse(read("export_network_netjsonconfig316.txt"))
+    assert parsed.unparsed == ()
+    network = parsed.value.package("network")
+    assert network is not None and not network.inferred and network.line == 1
+    modem = network.section("modem0")
+    assert modem is not None and modem.get("proto") == "modemmanager"
+    assert modem.get("device") == "/sys/devices/platform/ahb/1b000000.usb/usb1/1-1"
+    assert [o.name for o in modem.options][-2:] == ["signalrate", "username"]
+    device = network.section("device_modem0")
+    assert device is not None and device.type == "device" and device.get("mtu") == "1500"
+
+
+def test_values_aligned_with_spaces() -> None:
+    parsed = uci_config.parse(read("network_qmi_aligned_luci840.conf"))
+    assert parsed.unparsed == ()
+    wwanx = parsed.value.section("network", "wwanx")
+    assert wwanx is not None
+    assert (wwanx.get("ifname"), wwanx.get("proto"), wwanx.get("apn")) == ("wwan0", "qmi", "gprs.oi.com.br")
