@@ -36,12 +36,14 @@ _CLASS_RULES: Tuple[Tuple[Tuple[int, Optional[int], Optional[int]], str, str], .
     ((0x02, 0x0D, None), "ncm", "CDC NCM control (class 02/0d)"),
     ((0x02, 0x0E, None), "mbim", "CDC MBIM control (class 02/0e)"),
     ((0x02, 0x02, 0xFF), "rndis", "RNDIS control (class 02/02/ff, Microsoft's CDC ACM variant)"),
-    ((0x02, 0x02, None), "at", "CDC ACM (class 02/02): a serial AT/modem port for cdc_acm"),
     ((0xE0, 0x01, 0x03), "rndis", "RNDIS (wireless controller class e0/01/03)"),
     ((0xEF, 0x04, 0x01), "rndis", "RNDIS (misc class ef/04/01)"),
     ((0x08, None, None), "storage", "mass storage (class 08): the CD-ROM/SD function"),
     ((0xFF, 0x42, 0x01), "adb", "Android Debug Bridge (ff/42/01)"),
 )
+# CDC ACM is a serial port whose function (AT, GNSS, diagnostics) the class does not tell,
+# so a model's port map or ModemManager's port types may name it; AT is the default.
+_ACM_RULE = ("at", "CDC ACM (class 02/02): a serial port for cdc_acm, AT unless a table says otherwise")
 _DRIVER_ROLES = {
     "qmi_wwan": "qmi", "cdc_mbim": "mbim", "cdc_ncm": "ncm", "huawei_cdc_ncm": "ncm", "cdc_ether": "ecm",
     "rndis_host": "rndis", "usb-storage": "storage", "uas": "storage", "sierra_net": "ecm",
@@ -105,7 +107,8 @@ def _vendor_convention(vid: str, pid: str, interface: UsbInterface, cdc_present:
         number_rule = conventions.get("interface_roles")
         if number_rule and not cdc_present:
             role = number_rule["roles"].get(str(interface.number))
-            if role:
+            shape = number_rule.get("shape", {}).get(str(interface.number))
+            if role and (shape is None or shape == interface.triple):
                 return role, f"{data['vendor']} interface numbering", (
                     f"{data['vendor']} convention: interface {interface.number} is {ROLE_TITLES[role]} "
                     f"({'; '.join(table.get(k, k) for k in number_rule.get('source', ()))})")
@@ -156,8 +159,11 @@ def assign_config(vid_pid: str, config: UsbConfig, model: Optional[catalog.Modem
                 where = f"configuration {composition.config}" if composition.config else (composition.mode or "default mode")
                 put(interface, role, "catalog port map", f"{model.vendor} {model.model} {where} ({'; '.join(composition.sources)})")  # type: ignore[union-attr]
                 continue
-        if interface.number in mm and interface.cls == 0xFF:
+        if interface.number in mm and interface.cls in (0xFF, 0x02):
             put(interface, mm[interface.number], "ModemManager port types", "; ".join(mm_sources))
+            continue
+        if interface.cls == 0x02 and interface.subclass == 0x02:
+            put(interface, _ACM_RULE[0], "class triple", _ACM_RULE[1])
             continue
         convention = _vendor_convention(vid, pid, interface, cdc_present)
         if convention:
