@@ -48,6 +48,14 @@ _VERBOSE_HEADERS = (
     "Endpoint Descriptor:",
     "Interface Association:",
 )
+# Descriptor fields as lsusb -v prints them ('bLength  18', 'idVendor  0x12d1 Huawei ...',
+# 'wMaxPacketSize  0x0200  1x 512 bytes'): USB spec field names, then spaces and a value.
+_VERBOSE_FIELD = re.compile(
+    r"(?:b[A-Z][A-Za-z0-9]+|bm[A-Z][A-Za-z]+|bcd[A-Z][A-Za-z]*|w[A-Z][A-Za-z]+|i[A-Z][A-Za-z]+|id(?:Vendor|Product)"
+    r"|MaxPower)\s+\S"
+)
+_VERBOSE_OTHER = ("Device Qualifier (for other device speed):", "Device Status:", "CDC ", "Transfer Type ",
+                  "Synch Type ", "Usage Type ", "Couldn't open device", "** UNRECOGNIZED", "UNRECOGNIZED CDC")
 
 
 def unquote(text: str) -> str:
@@ -67,7 +75,7 @@ def usb_line_kind(text: str) -> Optional[str]:
     and 'usb_devices' for 'If#=0x..'; other lettered lines answer 'usb_debugfs' (the two
     formats share them). Use ``detect_usb_format`` on a whole block for a firmer answer.
     """
-    body = unquote(text)
+    body = unquote(text).rstrip()
     if len(body) < 4:
         return None
     if body[1] == ":" and body[0] in RECORD_LETTERS:
@@ -84,7 +92,7 @@ def usb_line_kind(text: str) -> Optional[str]:
         return "lsusb_tree"
     if body.startswith("|__") and _TREE_NODE.match(body):
         return "lsusb_tree"
-    if body in _VERBOSE_HEADERS:
+    if body in _VERBOSE_HEADERS or _VERBOSE_FIELD.match(body) or body.startswith(_VERBOSE_OTHER):
         return "lsusb_verbose"
     return None
 
