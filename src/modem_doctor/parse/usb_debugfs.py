@@ -82,8 +82,9 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
     return parse_lettered(lines, KIND, ListingFormat.DEBUGFS, only_config_is_active=False)
 
 
-# A logical record: letter, star, body, line number
-_Record = Tuple[str, bool, str, int]
+# A logical record: letter, star, body (unquoted, wrapped tail re-joined), line number,
+# the line as the user wrote it (for ``unparsed``)
+_Record = Tuple[str, bool, str, int, str]
 
 
 def _records(lines: Sequence[Line], unparsed: List[Unparsed]) -> List[_Record]:
@@ -102,7 +103,7 @@ def _records(lines: Sequence[Line], unparsed: List[Unparsed]) -> List[_Record]:
             pieces = split_glued(body) if len(body) > _GLUE_CHECK_LENGTH else (body,)
             for piece in pieces:
                 if len(piece) > 2 and piece[1] == ":" and piece[0] in RECORD_LETTERS:
-                    records.append((piece[0], piece[2] == "*", piece, line.number))
+                    records.append((piece[0], piece[2] == "*", piece, line.number, line.text))
                 else:
                     unparsed.append(Unparsed(line.number, line.text, "not a USB record"))
             last = records[-1] if records else None
@@ -112,7 +113,7 @@ def _records(lines: Sequence[Line], unparsed: List[Unparsed]) -> List[_Record]:
                 open_index = -1
             continue
         if open_index >= 0:
-            letter, star, previous, number = records[open_index]
+            letter, star, previous, number, original = records[open_index]
             key = _LAST_KEY.get(letter)
             if key is not None and (
                 key in body or _KEY_FIRST.match(body) or (key in previous and previous.endswith("="))
@@ -121,13 +122,13 @@ def _records(lines: Sequence[Line], unparsed: List[Unparsed]) -> List[_Record]:
                 # with a field ('Sub=06 Prot=00' of a line wrapped twice) or is the value
                 # of a padded field the wrap cut off ('#Cfgs=' / '1')
                 joined = f"{previous} {body}"
-                records[open_index] = (letter, star, joined, number)
+                records[open_index] = (letter, star, joined, number, original)
                 if not _wants_more(letter, joined):
                     open_index = -1
                 continue
             if key is None and "=" not in body and _next_is_record(lines, position + 1):
                 # a long S: string wrapped by a mail client, followed by more records
-                records[open_index] = (letter, star, f"{previous} {body}", number)
+                records[open_index] = (letter, star, f"{previous} {body}", number, original)
                 open_index = -1
                 continue
         open_index = -1
@@ -166,7 +167,7 @@ def parse_lettered(
     interface: Optional[InterfaceBuilder] = None
     seen_descriptor = False  # current device already had its D: line
 
-    for letter, star, body, number in records:
+    for letter, star, body, number, original in records:
         if letter == "S":
             key, _, value = body[2:].partition("=")
             if device is None:
@@ -186,7 +187,7 @@ def parse_lettered(
         fields: Dict[str, str] = dict(_KV.findall(body, 2))
         if letter == "E":
             if interface is None or "Ad" not in fields:
-                unparsed.append(Unparsed(number, body, "endpoint outside an interface"))
+                unparsed.append(Unparsed(number, original, "endpoint outside an interface"))
                 continue
             address_text = fields["Ad"]
             address = leading_hex(address_text)
@@ -211,7 +212,7 @@ def parse_lettered(
             continue
         if letter == "I":
             if "If#" not in fields:
-                unparsed.append(Unparsed(number, body, "interface record without If#"))
+                unparsed.append(Unparsed(number, original, "interface record without If#"))
                 continue
             if device is None:
                 device = DeviceBuilder(number)
@@ -292,7 +293,7 @@ def parse_lettered(
             continue
         if letter == "A":
             if config is None:
-                unparsed.append(Unparsed(number, body, "interface association outside a configuration"))
+                unparsed.append(Unparsed(number, original, "interface association outside a configuration"))
                 continue
             config.associations.append(
                 InterfaceAssociation(
