@@ -285,3 +285,12 @@ def test_netdev_history() -> None:
     assert [(n, e.kind) for n, e in switch.netdevs()] == [("wwan2", K.NETDEV_UNREGISTER), ("usb0", K.NETDEV_UNREGISTER)]
     ec21 = dmesg.parse(read("github-rpi-1880-dmesg-ec21.txt")).value
     assert [(n, e.kind, e.driver) for n, e in ec21.netdevs()] == [("wwan0", K.NETDEV_REGISTER, "qmi_wwan")]
+
+
+def test_tty_takes_the_interface_of_the_converter_line_before_it() -> None:
+    log = dmesg.parse(read("github-solus-100-dmesg-huawei-e398.txt")).value
+    first, second = log.events_of(K.TTY_ATTACHED)
+    # the excerpt starts after ttyUSB1's converter line: nothing to pair it with
+    assert (first.subject, first.interface) == ("ttyUSB1", "")
+    assert (second.subject, second.interface, second.driver) == ("ttyUSB2", "2-2:1.2", "option")
+    assert second.attr("interface_from_line") == "3"

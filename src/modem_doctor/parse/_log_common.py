@@ -13,10 +13,12 @@ netifd and proto handlers; see docs/ in /work/shared for the OpenWrt side.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..errors import InputError
+from ..model.log import LogEvent
 from ..model.log import LogEventKind as K
 
 EventFields = Dict[str, Any]
@@ -463,3 +465,28 @@ def daemon_event(process: str, message: str) -> Optional[EventFields]:
     if code is not None and code != "":
         return _fields(K.PROTO_ERROR, driver=process, detail=message.strip(), attrs=(("code", code),))
     return None
+
+
+def pair_ttys(events: Sequence[LogEvent]) -> List[LogEvent]:
+    """Give each 'usb 1-1: ... now attached to ttyUSB0' the interface and driver of the
+    '<driver> 1-1:1.0: ... converter detected' line the kernel printed just before it for the
+    same device (usb-serial prints the pair from one probe). The source line is kept in
+    ``attrs`` as 'interface_from_line' so the inference stays visible."""
+    out: List[LogEvent] = []
+    last_converter: Dict[str, LogEvent] = {}
+    for event in events:
+        if event.kind is K.SERIAL_CONVERTER and event.device:
+            last_converter[event.device] = event
+        elif event.kind is K.DISCONNECT and event.device:
+            last_converter.pop(event.device, None)
+        elif event.kind is K.TTY_ATTACHED and not event.interface and event.device in last_converter:
+            source = last_converter[event.device]
+            event = dataclasses.replace(
+                event,
+                interface=source.interface,
+                driver=event.driver or source.driver,
+                attrs=event.attrs + (("interface_from_line", str(source.line)),),
+            )
+        out.append(event)
+    return out
+

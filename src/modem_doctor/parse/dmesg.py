@@ -22,7 +22,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.log import KernelLog, LogEntry, LogEvent, LogSource
-from ._log_common import HUMAN_STAMP, KERNEL_STAMP, check_text, kernel_event
+from ._log_common import HUMAN_STAMP, KERNEL_STAMP, check_text, kernel_event, pair_ttys
 
 KIND = "dmesg"
 TITLE = "kernel log (dmesg)"
@@ -117,7 +117,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[KernelLog]:
         if fields is not None:
             events.append(LogEvent(line=line.number, text=line.text, time=time, wallclock=wallclock, **fields))
     first, last = line_span(lines)
-    value = KernelLog(source=LogSource.DMESG, entries=tuple(entries), events=tuple(events))
+    value = KernelLog(source=LogSource.DMESG, entries=tuple(entries), events=tuple(pair_ttys(events)))
     return Parsed(kind=KIND, value=value, unparsed=unparsed.freeze(), first_line=first, last_line=last)
 
 

@@ -21,7 +21,7 @@ from typing import List, Optional, Sequence
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.log import KernelLog, LogEntry, LogEvent, LogSource
-from ._log_common import check_text, daemon_event, kernel_event, split_kernel_stamp
+from ._log_common import check_text, daemon_event, kernel_event, pair_ttys, split_kernel_stamp
 
 KIND = "logread"
 TITLE = "system log (logread)"
@@ -83,7 +83,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[KernelLog]:
         if fields is not None:
             events.append(LogEvent(line=line.number, text=line.text, time=entry.time, wallclock=entry.wallclock, **fields))
     first, last = line_span(lines)
-    value = KernelLog(source=LogSource.LOGREAD, entries=tuple(entries), events=tuple(events))
+    value = KernelLog(source=LogSource.LOGREAD, entries=tuple(entries), events=tuple(pair_ttys(events)))
     return Parsed(kind=KIND, value=value, unparsed=unparsed.freeze(), first_line=first, last_line=last)
 
 
