@@ -55,6 +55,16 @@ class Statement:
     value: Callable[["re.Match[str]"], Optional[str]]
 
 
+# Words that follow 'APN is' in prose but are not an APN.
+_NOT_APN = frozenset("correct right wrong set the a an not empty blank same configured ok fine missing".split())
+
+
+def _apn_value(value: Optional[str]) -> Optional[str]:
+    if not value or value.lower() in _NOT_APN:
+        return None
+    return value
+
+
 def _group(index: int) -> Callable[["re.Match[str]"], Optional[str]]:
     return lambda match: match.group(index)
 
@@ -72,7 +82,11 @@ STATEMENTS: Tuple[Statement, ...] = (
     # 'OpenWrt 23.05', 'OpenWrt 23.05.2', 'OpenWrt 24.10-SNAPSHOT', 'OpenWRT v22.03.5'.
     Statement(
         "openwrt_release",
-        re.compile(r"\b(?:OpenWrt|LEDE)\s*(?:version\s+|release\s+|v)?(\d{2}\.\d{2}(?:\.\d{1,2})?(?:-rc\d+|-SNAPSHOT)?|SNAPSHOT)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(?:OpenWrt|LEDE)\s*(?:\(?(?:Kamikaze|Backfire|Attitude\s+Adjustment|Barrier\s+Breaker|Chaos\s+Calmer|Designated\s+Driver)\s+)?"
+            r"(?:version\s+|release\s+|v)?(\d{1,2}\.\d{2}(?:\.\d{1,2})?(?:-rc\d+|-SNAPSHOT)?|SNAPSHOT)\b",
+            re.IGNORECASE,
+        ),
         _release,
     ),
     # SIM PIN: 'no PIN on the SIM', 'PIN is disabled', 'SIM without PIN', 'PIN lock removed'.
@@ -100,10 +114,11 @@ STATEMENTS: Tuple[Statement, ...] = (
         "apn",
         re.compile(
             r"\bAPN\s*(?:is\s*|=\s*|:\s*|name\s*(?:is\s*|:\s*)?)[\"'\u201c\u2018`]?([A-Za-z0-9][\w.-]*[A-Za-z0-9]|[A-Za-z0-9])"
-            r"|\bAPN\s+[\"'\u201c\u2018`]([A-Za-z0-9][\w.-]*)[\"'\u201d\u2019`]",
+            r"|\bAPN\s+[\"'\u201c\u2018`]([A-Za-z0-9][\w.-]*)[\"'\u201d\u2019`]"
+            r"|\b(?:set|changed?|configured?|using|use|entered)\s+(?:the\s+|my\s+)?APN\s+(?:to\s+|as\s+)[\"'\u201c\u2018`]?([A-Za-z0-9][\w.-]*[A-Za-z0-9])",
             re.IGNORECASE,
         ),
-        lambda match: match.group(1) or match.group(2),
+        lambda match: _apn_value(match.group(1) or match.group(2) or match.group(3)),
     ),
     # The modem is the only way out: packages cannot be downloaded through it while it is down.
     Statement(
@@ -111,7 +126,9 @@ STATEMENTS: Tuple[Statement, ...] = (
         re.compile(
             r"\b(?:only|sole)\s+(?:source\s+of\s+|way\s+to\s+(?:get\s+|access\s+|reach\s+)?(?:the\s+)?)?(?:internet|uplink|wan\s+connection|internet\s+connection|internet\s+access)\b"
             r"|\bno\s+other\s+(?:internet|uplink|wan|internet\s+connection|connection\s+to\s+the\s+internet)\b"
-            r"|\b(?:no|without)\s+(?:wired|cable|fixed[- ]line|dsl|fibre|fiber|ethernet)\s+(?:internet|connection|uplink|wan)\b",
+            r"|\b(?:no|without)\s+(?:wired|cable|fixed[- ]line|dsl|fibre|fiber|ethernet)\s+(?:internet|connection|uplink|wan)\b"
+            r"|\bonly\s+way\s+(?:I(?:'|\u2019)?ve\s+been\s+able\s+|I\s+can\s+|we\s+can\s+)?(?:to\s+)?(?:get|have|access|reach)\s+(?:an?\s+|the\s+)?internet\b"
+            r"|\bno\s+(?:cable(?:\s+modem)?|dsl|adsl|vdsl|fibre|fiber|wired|landline)\s+(?:service|internet|connection|broadband)\b",
             re.IGNORECASE,
         ),
         _const("yes"),
@@ -175,12 +192,10 @@ def extract_statements(lines: Sequence[Line], source: str = "") -> Tuple[StatedF
             continue
         facts.extend(_model_facts(line, source))
         for statement in STATEMENTS:
-            match = statement.pattern.search(text)
-            if not match:
-                continue
-            value = statement.value(match)
-            if value:
-                facts.append(StatedFact(statement.kind, value, line.number, text, source))
+            for match in statement.pattern.finditer(text):
+                value = statement.value(match)
+                if value:
+                    facts.append(StatedFact(statement.kind, value, line.number, text, source))
         if _INSTALLED.search(text):
             facts.extend(_package_facts(line, source))
     seen = set()
