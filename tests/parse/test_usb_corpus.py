@@ -122,3 +122,14 @@ def test_listing_parses_completely(path: Path) -> None:
             assert device.path.endswith(f".{port + 1}") and device.path.count(".") == level - 1
             # any real path with that shape matches the partial one
             assert path_matches(device.path, f"{bus}-" + ".".join(["3"] * (level - 1) + [str(port + 1)]))
+
+
+@pytest.mark.parametrize("path", FILES[::8], ids=[path.name for path in FILES[::8]])
+def test_whole_file_leaves_only_the_corpus_header(path: Path) -> None:
+    """Given the file as it is, the parser leaves exactly the '# ' header lines over."""
+    fmt, _body = _split(path)
+    text = path.read_text(encoding="utf-8")
+    parsed = registry_parse_lines(KIND_OF_FORMAT[fmt], number_lines(text))
+    header = [line for line in number_lines(text) if line.text.startswith("# ")]
+    assert [(item.line, item.text) for item in parsed.unparsed] == [(line.number, line.text) for line in header]
+    assert len(parsed.value.devices) == 1
