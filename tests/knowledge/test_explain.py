@@ -138,3 +138,52 @@ def test_every_corpus_listing_explains():
         json.dumps([to_json(m) for m in modems])
         count += 1
     assert count > 250
+
+
+def explain_file(path):
+    return explain_host(load_paths([path]))
+
+
+def test_case_switch_is_a_usb_configuration_with_usb_mode_json():
+    switch = case_modem().switch
+    assert switch.kind == "usb-config"
+    assert switch.commands == ("echo 0 > /sys/bus/usb/devices/1-1.2/bConfigurationValue",
+                               "echo 1 > /sys/bus/usb/devices/1-1.2/bConfigurationValue")
+    assert switch.usb_mode_json == {"messages": [], "devices": {"12d1:1573": {"*": {"config": 1}}}}
+    assert not switch.persistent and "sysupgrade.conf" in switch.caveat
+    data = to_json(case_modem())
+    assert data["openwrt_wwan"] is None  # OpenWrt's wwan package has no 12d1:1573 record
+    assert data["usb_modeswitch"][0]["configuration"] == 0
+
+
+def test_quectel_in_ecm_mode_can_switch_to_qmi_with_at():
+    (modem,) = explain_file(os.path.join(CORPUS, "2c7c_0125_linux-usb-20200829-dynamic-quectel.txt"))
+    assert modem.recommended.data_path == "ecm" and modem.recommended.netifd_proto == "ncm"
+    assert modem.switch.kind == "vendor-mode"
+    assert modem.switch.commands == ('AT+QCFG="usbnet",0', "AT+CFUN=1,1")
+    assert to_json(modem)["openwrt_wwan"]["type"] == "qmi"
+
+
+def test_lsusb_only_listing_recommends_from_the_catalog():
+    (modem,) = explain_file(os.path.join(USB, "lsusb-ec25-rpi-github-344.txt"))
+    assert modem.configs == ()
+    assert (modem.recommended.data_path, modem.recommended.config) == ("qmi", None)
+    assert modem.switch.commands == ('AT+QCFG="usbnet"',)
+
+
+def test_storage_mode_modem_gets_a_usb_mode_json_entry():
+    (modem,) = explain_file(os.path.join(REPO, "tests", "fixtures", "pastes", "forum-26730-mdm9200.txt"))
+    assert modem.storage_mode and modem.recommended.data_path == "storage"
+    assert modem.switch.kind == "storage-eject"
+    entry = modem.switch.usb_mode_json["devices"]["05c6:f000"]["*"]
+    assert entry["mode"] == "StandardEject" and entry["msg"] == [0]
+
+
+def test_lsusb_verbose_with_two_configurations_and_qcserial_layout():
+    (modem,) = explain_file(os.path.join(USB, "lsusb-v-dell-dw5570-forum-20131006.txt"))
+    assert modem.linux_config == 2
+    first = config(modem, 1)
+    assert [i.number for i in first.interfaces] == sorted(i.number for i in first.interfaces)
+    assert {i.number: i.role for i in first.interfaces} == {0: "diag", 2: "gps", 3: "at", 8: "qmi"}
+    assert config(modem, 2).data_path == "mbim"
+    assert (modem.recommended.data_path, modem.recommended.config) == ("qmi", 1)

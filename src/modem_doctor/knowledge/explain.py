@@ -61,6 +61,19 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
+class Switch:
+    """What it takes to reach the recommended data path from the state Linux leaves the
+    modem in: nothing, a USB configuration choice, a vendor AT mode, or a storage eject."""
+
+    kind: str  # 'none', 'usb-config', 'vendor-mode', 'storage-eject'
+    commands: Tuple[str, ...] = ()
+    usb_mode_json: Optional[Dict[str, Any]] = None
+    persistent: bool = True
+    reason: str = ""
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
 class ModemExplanation:
     vid: str
     pid: str
@@ -81,6 +94,9 @@ class ModemExplanation:
     notes: Tuple[str, ...] = ()
     storage_mode: bool = False
     modeswitch_targets: Tuple[str, ...] = ()
+    switch: Switch = Switch("none")
+    openwrt_wwan: Optional[Dict[str, Any]] = None
+    modeswitch_entries: Tuple[Dict[str, Any], ...] = ()
 
 
 def _predict(device: UsbDevice) -> Any:
@@ -136,7 +152,13 @@ def explain_device(device: UsbDevice, artifact: str = "", release: Optional[str]
     for entry in modeswitch.lookup(device.vid_pid):
         targets += entry.targets
     recommended = _recommend(device, info, configs, storage, release)
+    switch = _switch(device, info, configs, recommended, linux_config, storage)
     notes: Tuple[str, ...] = info.notes if info else ()
+    entries = tuple(
+        {"match": e.match, "methods": list(e.methods), "targets": list(e.targets), "configuration": e.configuration,
+         "names": list(e.names), "in_openwrt": e.in_openwrt}
+        for e in modeswitch.lookup(device.vid_pid)
+    )
     return ModemExplanation(
         vid=f"{device.vendor_id:04x}",
         pid=f"{device.product_id:04x}",
@@ -157,7 +179,54 @@ def explain_device(device: UsbDevice, artifact: str = "", release: Optional[str]
         notes=notes,
         storage_mode=storage,
         modeswitch_targets=tuple(dict.fromkeys(targets)),
+        switch=switch,
+        openwrt_wwan=_wwan_record(device.vid_pid),
+        modeswitch_entries=entries,
     )
+
+
+def _wwan_record(vid_pid: str) -> Optional[Dict[str, Any]]:
+    from ._data import load_json
+
+    record = load_json("openwrt/wwan.json")["devices"].get(vid_pid)
+    return dict(record) if record else None
+
+
+def _switch(device: UsbDevice, info: Optional[catalog.ModemInfo], configs: List[ConfigExplanation],
+            recommended: Recommendation, linux_config: Optional[int], storage: bool) -> Switch:
+    if storage:
+        document = modeswitch.usb_mode_json(device.vid_pid)
+        return Switch("storage-eject", (), document or None, True,
+                      "the modem shows its storage (CD-ROM) mode; usb-modeswitch must eject or message it",
+                      "" if document else "usb-modeswitch-data has no entry OpenWrt keeps for this ID")
+    if recommended.config is not None and linux_config is not None and recommended.config != linux_config:
+        base = f"/sys/bus/usb/devices/{device.path or '<usb path>'}/bConfigurationValue"
+        return Switch(
+            "usb-config",
+            (f"echo 0 > {base}", f"echo {recommended.config} > {base}"),
+            modeswitch.usb_mode_json(device.vid_pid, config=recommended.config),
+            False,
+            f"Linux picks configuration {linux_config} by itself; {recommended.data_path.upper()} is in configuration {recommended.config}",
+            "a sysfs write lasts until the next re-plug or reboot: repeat it from a hotplug script or a usb-mode.json "
+            "'config' entry, kept across upgrades in /etc/sysupgrade.conf; " + modeswitch.CONFIG_ENTRY_CAVEAT,
+        )
+    if not configs and info is not None and info.mode_command is not None and info.mode_command.query:
+        command = info.mode_command
+        steps = tuple(step for step in (command.unlock, command.query) if step)
+        return Switch("vendor-mode", steps, None, command.persistent,
+                      f"the listing shows no interfaces: check which mode the {info.model} is in", command.note)
+    if info is not None and info.mode_command is not None and info.mode_command.set:
+        rank = {path: index for index, path in enumerate(PREFERENCE)}
+        current = rank.get(recommended.data_path, len(PREFERENCE))
+        for composition in info.compositions_for(device.vid_pid):
+            value = info.mode_command.value_for(composition.data_path)
+            if composition.mode and value is not None and rank.get(composition.data_path, 99) < current:
+                command = info.mode_command
+                steps = tuple(step for step in (command.unlock, command.set.format(value=value), command.reset) if step)
+                return Switch("vendor-mode", steps, None, command.persistent,
+                              f"{info.model} offers {composition.data_path.upper()} in vendor mode '{composition.mode}'",
+                              command.note)
+    return Switch("none")
 
 
 def _explain_config(device: UsbDevice, config: UsbConfig, info: Optional[catalog.ModemInfo],
@@ -170,7 +239,7 @@ def _explain_config(device: UsbDevice, config: UsbConfig, info: Optional[catalog
     assigned = {a.number: a for a in roles.assign_config(device.vid_pid, config, info, drivers)}
     explained: List[InterfaceExplanation] = []
     seen = set()
-    for interface in config.interfaces:
+    for interface in sorted(config.interfaces, key=lambda item: (item.number, item.alt)):
         if interface.number in seen:
             continue  # one row per interface: the alt setting roles.py chose
         assignment = assigned.get(interface.number)
@@ -227,6 +296,8 @@ def _recommend(device: UsbDevice, info: Optional[catalog.ModemInfo], configs: Li
     if storage and not any(c.data_path not in ("storage", "none", "unknown") for c in configs):
         return Recommendation("storage", None, None, ("usb-modeswitch",),
                               "the device is in its storage (CD-ROM) mode; it must be switched before it can carry data")
+    if not configs and info is not None:
+        return _recommend_from_catalog(device, info)
     best: Optional[ConfigExplanation] = None
     for path in PREFERENCE:
         matching = [c for c in configs if c.data_path == path]
@@ -257,6 +328,24 @@ def _recommend(device: UsbDevice, info: Optional[catalog.ModemInfo], configs: Li
         mode_switch = {"command_set": info.mode_command.name, "set": info.mode_command.set,
                        "query": info.mode_command.query, "reset": info.mode_command.reset}
     return Recommendation(best.data_path, best.number, proto, tuple(dict.fromkeys(needed)), reason, mode_switch)
+
+
+def _recommend_from_catalog(device: UsbDevice, info: catalog.ModemInfo) -> Recommendation:
+    """The listing shows only the ID (lsusb): recommend what the catalog says the modem
+    can offer, without claiming which mode it is in now."""
+    offered = [c.data_path for c in info.compositions_for(device.vid_pid)]
+    for path in PREFERENCE:
+        if path in offered:
+            proto = _netifd_proto(path, None)
+            needed: List[str] = []
+            if proto:
+                proto_info = packages.proto_packages(proto)
+                needed.extend(proto_info.userland)
+                if proto_info.luci:
+                    needed.append(proto_info.luci)
+            return Recommendation(path, None, proto, tuple(needed),
+                                  f"the listing shows no interfaces; the catalog says {info.model} can offer {path.upper()}")
+    return Recommendation("unknown", None, None, (), "the listing shows no interfaces")
 
 
 def explain_host(host: Any, release: Optional[str] = None) -> Tuple[ModemExplanation, ...]:
@@ -332,6 +421,16 @@ def to_json(explanation: ModemExplanation) -> Dict[str, Any]:
             "packages": list(explanation.recommended.packages),
             "reason": explanation.recommended.reason,
         },
+        "switch": {
+            "kind": explanation.switch.kind,
+            "commands": list(explanation.switch.commands),
+            "usb_mode_json": explanation.switch.usb_mode_json,
+            "persistent": explanation.switch.persistent,
+            "reason": explanation.switch.reason,
+            "caveat": explanation.switch.caveat,
+        },
+        "openwrt_wwan": explanation.openwrt_wwan,
+        "usb_modeswitch": list(explanation.modeswitch_entries),
         "notes": list(explanation.notes),
         "sources": list(explanation.catalog_sources),
     }
@@ -345,9 +444,13 @@ def render_text(explanations: Tuple[ModemExplanation, ...]) -> str:
         title = f"{explanation.vendor} {explanation.model}".strip()
         facts = [f for f in (explanation.radio and explanation.radio.upper(), explanation.form_factor, explanation.chipset) if f]
         out.append(f"{explanation.vid}:{explanation.pid}  {title}" + (f"  ({', '.join(facts)})" if facts else ""))
-        out.append(f"  USB path {explanation.usb_path or '?'}; active configuration {explanation.active_config}; "
-                   f"Linux picks {explanation.linux_config if explanation.linux_config is not None else '?'} by itself"
-                   + (f" ({explanation.linux_rule})" if explanation.linux_rule else ""))
+        if explanation.configs:
+            choice = (f"Linux picks {explanation.linux_config} by itself" if explanation.linux_config is not None
+                      else "Linux's own choice unknown")
+            out.append(f"  USB path {explanation.usb_path or '?'}; active configuration "
+                       f"{explanation.active_config if explanation.active_config is not None else 'not shown'}; {choice}")
+        else:
+            out.append(f"  USB path {explanation.usb_path or '?'}; the listing shows no configurations")
         if explanation.storage_mode:
             out.append(f"  storage (CD-ROM) mode; usb_modeswitch switches it to {', '.join(explanation.modeswitch_targets) or 'another ID'}")
         for config in explanation.configs:
@@ -363,6 +466,12 @@ def render_text(explanations: Tuple[ModemExplanation, ...]) -> str:
                    + (f", netifd proto '{rec.netifd_proto}'" if rec.netifd_proto else "") + f" - {rec.reason}")
         if rec.packages:
             out.append(f"  packages: {' '.join(rec.packages)}")
+        if explanation.switch.kind != "none":
+            out.append(f"  switch ({explanation.switch.kind}): {explanation.switch.reason}")
+            for command in explanation.switch.commands:
+                out.append(f"    {command}")
+        if explanation.openwrt_wwan is None and not explanation.storage_mode:
+            out.append(f"  OpenWrt's wwan package has no record for {explanation.vid}:{explanation.pid}")
         for note in explanation.notes:
             out.append(f"  note: {note}")
         out.append("")

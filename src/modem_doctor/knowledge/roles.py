@@ -121,6 +121,30 @@ def _vendor_convention(vid: str, pid: str, interface: UsbInterface, cdc_present:
     return None
 
 
+# Interface layouts qcserial knows (drivers/usb/serial/qcserial.c, qcprobe() and its layout
+# comments); which layout an ID uses is its driver_info in the qcserial table
+# (data/kernel/usb-tables.json; no driver_info means Gobi 2K+).
+_QCSERIAL_LAYOUTS = {
+    "QCSERIAL_G1K": {0: "diag", 2: "at"},
+    "QCSERIAL_G2K": {0: "qmi", 1: "diag", 2: "at", 3: "gps"},
+    "QCSERIAL_SWI": {0: "diag", 2: "gps", 3: "at", 8: "qmi", 10: "qmi"},
+}
+
+
+def _qcserial_layout(vid_pid: str) -> Optional[str]:
+    try:
+        table = load_json("kernel/usb-tables.json")["drivers"]["qcserial"]
+    except Exception:  # the kernel data belongs to the binding work; explain without it
+        return None
+    vid, pid = (int(part, 16) for part in vid_pid.split(":"))
+    names = {value: name for name, value in table.get("constants", {}).items() if name.startswith("QCSERIAL_")}
+    for entry in table.get("entries", ()):
+        if entry.get("idVendor") == vid and entry.get("idProduct") == pid:
+            info = entry.get("driver_info")
+            return names.get(info if isinstance(info, int) else 0)
+    return None
+
+
 def _wwan_record(vid_pid: str) -> Optional[Dict[str, Any]]:
     return load_json("openwrt/wwan.json")["devices"].get(vid_pid)  # type: ignore[no-any-return]
 
@@ -146,6 +170,11 @@ def assign_config(vid_pid: str, config: UsbConfig, model: Optional[catalog.Modem
         if found:
             put(interface, found[0], "class triple", found[1])
     cdc_present = any(role in NETWORK_ROLES for role in resolved.values())
+    layout = _qcserial_layout(vid_pid.lower())
+    layout_roles = _QCSERIAL_LAYOUTS.get(layout or "", {})
+    if layout == "QCSERIAL_G2K" and vid_pid.lower() == "05c6:9215" and len(interfaces) == 5:
+        # qcprobe() special-cases the Quectel EC20 (QUECTEL_EC20_PID): Quectel's own layout.
+        layout, layout_roles = "Quectel EC20 (qcserial special case)", {0: "diag", 1: "gps", 2: "at", 3: "modem", 4: "qmi"}
     for interface in interfaces:
         if interface.number in result:
             continue
@@ -164,6 +193,10 @@ def assign_config(vid_pid: str, config: UsbConfig, model: Optional[catalog.Modem
             continue
         if interface.cls == 0x02 and interface.subclass == 0x02:
             put(interface, _ACM_RULE[0], "class triple", _ACM_RULE[1])
+            continue
+        if layout_roles and interface.cls == 0xFF and interface.number in layout_roles:
+            put(interface, layout_roles[interface.number], "qcserial layout",
+                f"{layout} interface layout of drivers/usb/serial/qcserial.c (Linux 6.1.192 table)")
             continue
         convention = _vendor_convention(vid, pid, interface, cdc_present)
         if convention:
