@@ -108,7 +108,7 @@ def detect_usb_format(source: Union[str, Sequence[Line], Iterable[str]]) -> Opti
         texts: Iterable[str] = source.splitlines()
     else:
         texts = (item.text if isinstance(item, Line) else item for item in source)
-    lettered = star = hexif = lsusb = tree = verbose = 0
+    lettered = star = lsusb = tree = verbose = 0
     for text in texts:
         body = unquote(text)
         if len(body) < 3:
@@ -119,8 +119,6 @@ def detect_usb_format(source: Union[str, Sequence[Line], Iterable[str]]) -> Opti
             lettered += 1
             if body[2] == "*" or body[0] == "B":
                 star += 1
-            elif body[0] == "I" and "If#=0x" in body:
-                hexif += 1
         elif body.startswith("Bus ") and _LSUSB_LINE.match(body):
             lsusb += 1
         elif (body.startswith("/:") and _TREE_ROOT.match(body)) or (
@@ -130,9 +128,9 @@ def detect_usb_format(source: Union[str, Sequence[Line], Iterable[str]]) -> Opti
         elif body in _VERBOSE_HEADERS:
             verbose += 1
     if lettered:
-        if star:
-            return "usb_debugfs"
-        return "usb_devices" if (hexif or lettered) else "usb_debugfs"
+        # no '*' anywhere: usb-devices (hex 'If#=0x' or not); a debugfs excerpt without
+        # any active configuration reads the same through either parser
+        return "usb_debugfs" if star else "usb_devices"
     if verbose:
         return "lsusb_verbose"
     if tree:
