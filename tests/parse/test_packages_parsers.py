@@ -252,3 +252,20 @@ def test_junk_gives_unparsed_lines(module, junk: str) -> None:  # type: ignore[n
     else:
         assert result.value.packages == ()
         assert [u.line for u in result.unparsed] == [n for n, line in enumerate(junk.splitlines(), 1) if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "name, package, kernel",
+    [
+        ("github-awg-138-apk-kernel-breaks.txt", "kmod-amneziawg", "kernel=6.12.85~bcaa08c25321cf83e5aa78ef3f965153-r1"),
+        ("github-oaf-339-apk-kernel-breaks-satisfies.txt", "kmod-oaf", "kernel=6.12.71~9aa78420ad5a02b13026a1936e68b01c-r1"),
+    ],
+)
+def test_apk_kernel_breaks_kmod(name: str, package: str, kernel: str) -> None:
+    result = opkg_errors.parse(read(name))
+    output = result.value
+    assert output.manager is PackageManager.APK
+    (mismatch,) = output.problems
+    assert (mismatch.kind, mismatch.package, mismatch.dependency, mismatch.line) == (P.KERNEL_MISMATCH, package, kernel, 4)
+    assert mismatch.detail.startswith("kernel-6.12.")
+    assert [u.line for u in result.unparsed] == [1]  # the command line

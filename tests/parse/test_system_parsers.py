@@ -219,3 +219,13 @@ def test_junk_never_raises_and_never_invents(module, junk: str) -> None:  # type
     for number, text in enumerate(junk.splitlines(), 1):
         if text.strip() and not _silent_json(module, text):
             assert number in unparsed or number in sources, (number, text)
+
+
+def test_ubus_board_snapshot_on_a_router() -> None:
+    result = ubus_board.parse(read("github-buildbot-37-ubus-board-snapshot.txt"))
+    info = result.value
+    assert (info.board_name, info.model, info.target, info.rootfs_type) == (
+        "linksys,e8450", "Linksys E8450", "mediatek/mt7622", "initramfs",
+    )
+    assert (info.release, info.series, info.revision) == ("SNAPSHOT", "snapshot", "r26463-a1a9572f43")
+    assert [u.line for u in result.unparsed] == [1]

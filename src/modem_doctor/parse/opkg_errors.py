@@ -17,6 +17,7 @@ from typing import List, Optional, Sequence
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.packages import PackageAction, PackageManager, PackageOutput, PackageProblem, ProblemKind
 from ._log_common import check_text
+from .apk_list import split_name_version
 
 KIND = "opkg_errors"
 TITLE = "package manager output (opkg update / install, apk add)"
@@ -69,6 +70,8 @@ _INFO = re.compile(
 _APK_ERROR = re.compile(r"^ERROR: (?P<msg>.*)$")
 _APK_WARNING = re.compile(r"^WARNING: (?P<msg>.*)$")
 _APK_NO_SUCH = re.compile(rf"^{_PKG} \(no such package\):?$")
+_APK_HEADING = re.compile(r"^(?P<token>[a-z0-9][\w.+~-]*):$")  # '  kernel-6.12.87~<hash>-r1:'
+_APK_CONSTRAINT = re.compile(r"(?P<token>[a-z0-9][\w.+~-]*)\[(?P<constraint>[^\]]*)\]")
 _APK_DETAIL = re.compile(r"^(?P<key>required by|satisfies|breaks|conflicts|picked|provided by|masked in): ?(?P<value>.*)$")
 _APK_NETWORK = re.compile(r"^updating and opening (?P<url>\S+?): network error")
 _APK_UNTRUSTED = re.compile(r"^(?P<what>\S+?): UNTRUSTED signature")
@@ -88,6 +91,7 @@ class _Reader:
         self.satisfy_for = ""  # package of the last 'Cannot satisfy ... for X:'
         self.satisfy_line: Optional[Line] = None
         self.satisfy_count = 0
+        self.apk_heading = ""  # package token of the last apk 'unable to select' heading
 
     def problem(self, line: Line, kind: ProblemKind, package: str, detail: str, **extra: str) -> None:
         self.problems.append(PackageProblem(kind, package, detail, line.number, line.text, **extra))
@@ -241,6 +245,17 @@ class _Reader:
                 return True
         return bool(_INFO.match(text))
 
+    def read_breaks(self, line: Line, value: str) -> None:
+        """'breaks: kmod-x-6.12.85-r1[kernel=6.12.85~<hash>-r1]' under a 'kernel-...:' heading:
+        the installed kernel rejects a kmod built for another kernel."""
+        heading = _apk_name(self.apk_heading)
+        for match in _APK_CONSTRAINT.finditer(value):
+            package, constraint = _apk_name(match.group("token")), match.group("constraint")
+            kernel = heading == "kernel" or constraint.startswith("kernel")
+            kind = P.KERNEL_MISMATCH if kernel else P.UNSATISFIED_DEPENDENCY
+            detail = f"{self.apk_heading} breaks {match.group('token')}"
+            self.problem(line, kind, package, detail, dependency=constraint)
+
     def read_apk(self, line: Line, text: str) -> bool:
         match = _APK_ERROR.match(text) or _APK_WARNING.match(text)
         if match:
@@ -264,13 +279,31 @@ class _Reader:
             self.apk = True
             self.problem(line, P.UNKNOWN_PACKAGE, match.group("pkg"), "no such package")
             return True
+        match = _APK_HEADING.match(text)
+        if match and self.apk:
+            self.apk_heading = match.group("token")
+            return True
         match = _APK_DETAIL.match(text)
+        if match and match.group("key") == "breaks" and self.apk_heading:
+            self.read_breaks(line, match.group("value"))
+            return True
+        if match and match.group("key") == "satisfies":
+            return True
+        if self.apk_heading and _APK_CONSTRAINT.match(text) and all(
+            _APK_CONSTRAINT.fullmatch(word) for word in text.split()
+        ):
+            return True  # a continuation of 'satisfies:'
         if match and self.problems:
             last = self.problems[-1]
             detail = f"{last.detail}; {match.group('key')}: {match.group('value')}"
             self.problems[-1] = dataclasses.replace(last, detail=detail)
             return True
         return False
+
+
+def _apk_name(token: str) -> str:
+    split = split_name_version(token)
+    return split[0] if split else token
 
 
 def parse_lines(lines: Sequence[Line]) -> Parsed[PackageOutput]:
