@@ -64,7 +64,7 @@ class UsbInterface:
     protocol: int
     driver: Optional[str]  # the bound driver's name, only when DriverState.BOUND
     driver_state: DriverState
-    active: bool = False  # the debugfs '*' marker on I: lines
+    active: bool = False  # current altsetting: debugfs '*'; all shown by usb-devices/lsusb -t are; lsusb -v cannot tell (False)
     num_endpoints: int = 0
     endpoints: Tuple[Endpoint, ...] = ()
     functional: Tuple[FunctionalDescriptor, ...] = ()
