@@ -64,7 +64,9 @@ class UsbInterface:
     protocol: int
     driver: Optional[str]  # the bound driver's name, only when DriverState.BOUND
     driver_state: DriverState
-    active: bool = False  # current altsetting: debugfs '*'; all shown by usb-devices/lsusb -t are; lsusb -v cannot tell (False)
+    # the current altsetting: debugfs marks it '*'; usb-devices and lsusb -t show only
+    # current ones; lsusb -v cannot tell (False)
+    active: bool = False
     num_endpoints: int = 0
     endpoints: Tuple[Endpoint, ...] = ()
     functional: Tuple[FunctionalDescriptor, ...] = ()
