@@ -83,10 +83,11 @@ def split_glued_prompt(text: str) -> Tuple[str, ...]:
     """Split 'last output line' + 'root@OpenWrt:~# next command' into two lines."""
     if "@" not in text or ("#" not in text and "$" not in text):
         return (text,)
-    match = _GLUED_PROMPT.search(text)
-    if not match or not text[: match.start()].strip():
+    cuts = [match.start() for match in _GLUED_PROMPT.finditer(text) if text[: match.start()].strip()]
+    if not cuts:
         return (text,)
-    return (text[: match.start()], text[match.start() :])
+    bounds = [0] + cuts + [len(text)]
+    return tuple(text[start:end] for start, end in zip(bounds, bounds[1:]) if text[start:end])
 
 
 def read_prompt(text: str) -> Optional[CommandLine]:
