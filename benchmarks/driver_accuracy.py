@@ -6,9 +6,10 @@ For every listing, the active configuration's interfaces whose ``Driver=`` shows
 disagreement is printed with its class:
 
 - ``untrustworthy``: the listing shows a driver that is not a kernel driver of the 6.1 tree
-  (an out-of-tree driver such as ``qmi_wwan_simcom``, or ``usbfs``: a user-space program
-  holding the interface), so its ``Driver=`` fields are not binding truth; the whole
-  listing is set aside.
+  (an out-of-tree driver such as ``qmi_wwan_simcom``), or its header says its ``Driver=``
+  fields are not to be trusted; the whole listing is set aside. ``usbfs`` is not such a
+  driver: it is a user-space program (adb, ModemManager's QDL tools) holding an interface
+  no kernel driver took, so it is compared as "no driver".
 - ``newer``: the listing was posted with a patch (its subject names the driver) after
   Linux 6.1 was released (2022-12-11) and the driver's 6.1.192 table either lacks the
   device or still has the entry the patch changes: the listing shows a later kernel.
@@ -68,6 +69,20 @@ def headers(text: str) -> Dict[str, str]:
         key, _, value = line[2:].partition(":")
         found[key.strip()] = value.strip()
     return found
+
+
+USERSPACE = "usbfs"
+UNTRUSTED_WORDS = ("untrust", "out-of-tree", "out of tree", "not binding truth", "wrong driver")
+
+
+def untrusted_header(head: Dict[str, str]) -> str:
+    """The header line that flags the listing's Driver= fields, if one does."""
+    for key, value in head.items():
+        if key in ("source", "source-url", "source-locator", "model"):
+            continue
+        if any(word in value.lower() for word in UNTRUSTED_WORDS):
+            return "%s: %s" % (key, value)
+    return ""
 
 
 def listing_date(name: str) -> str:
@@ -143,6 +158,8 @@ def main() -> int:
     untrusted_listings = 0
     disagreements: List[str] = []
     config_checks = Counter()
+    order_notes: List[str] = []
+    foreign_drivers: Counter = Counter()
     for path in sorted(corpus.glob("*.txt")):
         head, devices = devices_of(path)
         for device in devices:
@@ -154,7 +171,10 @@ def main() -> int:
             if not compared:
                 continue
             listings += 1
-            foreign = sorted({i.driver for i in compared if i.driver and i.driver not in IN_TREE})
+            foreign = sorted({i.driver for i in compared
+                              if i.driver and i.driver not in IN_TREE and i.driver != USERSPACE})
+            if untrusted_header(head):
+                foreign.append("(header: %s)" % untrusted_header(head))
             prediction = binding.predict(device)
             if device.num_configs == 1:
                 config_checks["single-config devices where the choice is 1"] += int(prediction.chosen_config == active.number)
@@ -163,6 +183,7 @@ def main() -> int:
             assert predicted_config is not None
             if foreign:
                 untrusted_listings += 1
+                foreign_drivers.update(foreign)
             all_right = True
             bound_in_listing = {i.driver for i in compared if i.driver}
             verdicts: Dict[int, str] = {}
@@ -170,7 +191,16 @@ def main() -> int:
                 guess = predicted_config.interface(intf.number, intf.alt)
                 predicted = guess.driver if guess else None
                 listed = intf.driver if intf.driver_state == DriverState.BOUND else None
+                if listed == USERSPACE:
+                    listed = None
                 totals["interfaces"] += 1
+                if guess is not None and guess.also_accepted and not foreign:
+                    totals["order-sensitive"] += 1
+                    if listed == predicted:
+                        totals["order-sensitive, listing agrees"] += 1
+                    elif listed in guess.also_accepted:
+                        order_notes.append("%s if%d: listed %s, assumed order gives %s" % (
+                            path.name, intf.number, listed, predicted))
                 if predicted == listed:
                     totals["right"] += 1
                     if foreign:
@@ -207,6 +237,12 @@ def main() -> int:
     accuracy = trusted_right / max(trusted, 1)
     print("trustworthy interfaces: %d, right: %d (%.2f%%; aim %.0f%%)" % (
         trusted, trusted_right, 100.0 * accuracy, 100 * AIM))
+    print("drivers outside the 6.1 tree seen (listings set aside): %s" % ", ".join(
+        "%s %d" % item for item in sorted(foreign_drivers.items())))
+    print("interfaces where several drivers accept (load order decides): %d, listing agrees with the "
+          "assumed OpenWrt order: %d" % (totals["order-sensitive"], totals["order-sensitive, listing agrees"]))
+    for note in order_notes:
+        print("  order disagreement: " + note)
     for key, value in sorted(config_checks.items()):
         print("%s: %d" % (key, value))
     if not args.quiet:

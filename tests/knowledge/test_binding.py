@@ -24,7 +24,12 @@ def _devices(path: Path, kind: str = "") -> List[UsbDevice]:
     text = path.read_text(encoding="utf-8")
     lines = [line for line in number_lines(text) if not line.text.startswith("# ")]
     if not kind:
-        kind = "usb_debugfs" if "# format: debugfs" in text or "usb-listings" not in str(path) else "usb_devices"
+        if "usb-listings" in str(path):
+            kind = "usb_debugfs" if "# format: debugfs" in text else "usb_devices"
+        elif path.name.startswith("lsusb-v"):
+            kind = "lsusb_verbose"
+        else:
+            kind = "usb_debugfs"
     listing = parser_module(kind).parse_lines(lines).value
     return [d for d in listing.devices if not d.is_hub]
 
@@ -268,3 +273,40 @@ def test_openwrt_order_puts_class_and_net_drivers_before_option() -> None:
     assert order.index("qmi_wwan") < order.index("option")
     assert order.index("cdc_ncm") < order.index("cdc_mbim")
     assert set(order) == set(binding._DRIVER_NAMES)
+
+
+def test_registration_order_decides_between_accepting_drivers() -> None:
+    # option.c's whole-device entry USB_DEVICE(OPTION_VENDOR_ID, OPTION_PRODUCT_COLT) has no
+    # RSVD flags, so option would take a CDC ECM control interface too; cdc_ether is
+    # registered first on OpenWrt (kmodloader loads it a pass earlier) and wins.
+    interfaces = (_intf(0, 0x02, 0x06, 0x00, 1), _intf(1, 0x0A, 0x00, 0x00, 2), _intf(2, 0xFF, 0xFF, 0xFF, 2))
+    config = UsbConfig(1, True, 3, interfaces=interfaces)
+    device = UsbDevice(0x0AF0, 0x5000, num_configs=1, configs=(config,))
+    predicted = binding.predict(device).config(1)
+    assert predicted is not None
+    ecm = predicted.interface(0)
+    assert ecm is not None and ecm.driver == "cdc_ether" and ecm.also_accepted == ("option",)
+    assert predicted.interface(1).claimed_by == 0  # type: ignore[union-attr]
+    serial = predicted.interface(2)
+    assert serial is not None and serial.driver == "option"
+    assert serial.match is not None and serial.match.summary == "USB_DEVICE(0x0af0, 0x5000)"
+
+
+def test_lsusb_verbose_union_is_read_not_guessed() -> None:
+    # Cinterion PLSx3 (lsusb -v): four ACM functions and one ECM, each with a CDC Union
+    device = _device(FIXTURES / "usb" / "lsusb-v-cinterion-plsx3-linux-usb-20210118.txt", "1e2d:0069")
+    config = binding.predict(device).config(1)
+    assert config is not None
+    assert [config.interface(n).driver for n in range(8)] == ["cdc_acm"] * 8  # type: ignore[union-attr]
+    ecm = config.interface(8)
+    assert ecm is not None and ecm.driver == "cdc_ether" and "CDC Union descriptor" in ecm.reason
+    assert ecm.match is not None and ecm.match.driver_info == "wwan_info"
+
+
+def test_two_configuration_sierra_prefers_mbim() -> None:
+    # Dell DW5570 (lsusb -v, both configurations): Linux picks the MBIM one by itself
+    device = _device(FIXTURES / "usb" / "lsusb-v-dell-dw5570-forum-20131006.txt", "413c:81a3")
+    prediction = binding.predict(device)
+    assert prediction.chosen_config == 2
+    assert prediction.config(2).interface(12).driver == "cdc_mbim"  # type: ignore[union-attr]
+    assert prediction.config(1).interface(8).driver == "qmi_wwan"  # type: ignore[union-attr]

@@ -183,6 +183,8 @@ class InterfacePrediction:
     skipped_checks: Tuple[str, ...] = ()  # checks that needed data the listing lacks
     package: Optional[str] = None  # OpenWrt kmod shipping the driver
     rejected: Tuple[Tuple[str, str], ...] = ()  # (driver, why its probe refused)
+    also_accepted: Tuple[str, ...] = ()  # later drivers whose probe would accept too: the
+    # registration (module load) order decided between them
 
 
 @dataclass(frozen=True)
@@ -471,16 +473,27 @@ class _Config:
         return alts[0]
 
     def union_slave(self, intf: UsbInterface) -> Tuple[Optional[int], str]:
-        """The data interface a CDC Union would name for control interface ``intf``."""
+        """The data interface a CDC Union would name for control interface ``intf``.
+
+        With class-specific descriptors shown (lsusb -v) the Union is read, including one an
+        old usbutils printed as raw 'UNRECOGNIZED' bytes (bFunctionLength, 0x24, 0x06,
+        master, slave). debugfs and usb-devices listings do not show them, and old lsusb
+        drops some, so without one the Union is inferred."""
         for desc in intf.functional:
+            fields = dict(desc.fields)
             if "union" in desc.name.lower():
-                fields = dict(desc.fields)
                 for key in ("bSlaveInterface", "bSlaveInterface0", "bSubordinateInterface0"):
                     if key in fields:
                         try:
                             return int(fields[key].split()[0], 0), "CDC Union descriptor"
                         except ValueError:
                             break
+            raw = fields.get("bytes", "").split()
+            if len(raw) >= 5 and raw[1].lower() == "24" and raw[2] == "06":
+                try:
+                    return int(raw[4], 16), "CDC Union descriptor (raw bytes)"
+                except ValueError:
+                    pass
         for assoc in self.config.associations:
             if assoc.first_interface == intf.number and assoc.count >= 2:
                 return intf.number + 1, "interface association (IAD) of %d interfaces" % assoc.count
@@ -908,7 +921,8 @@ def predict_config(device: UsbDevice, config: UsbConfig) -> ConfigPrediction:
             out.append(InterfacePrediction(
                 intf.number, intf.alt, base.driver, base.rule,
                 "altsetting %d of interface %d: drivers bind the interface, not an altsetting" % (intf.alt, intf.number),
-                base.candidates, base.match, base.claimed_by, base.skipped_checks, base.package, base.rejected))
+                base.candidates, base.match, base.claimed_by, base.skipped_checks, base.package, base.rejected,
+                base.also_accepted))
     return ConfigPrediction(config.number, tuple(out), config.active)
 
 
@@ -949,10 +963,16 @@ def _decide(cfg: _Config, intf: UsbInterface, order: Tuple[str, ...],
             rejected.append((driver, "%s: %s" % (result.rule, result.reason)))
             continue
         match = _describe(entry)
+        later = tuple(other for other, other_entry in matches[matches.index((driver, entry)) + 1:]
+                      if PROBES[other](cfg, intf, other_entry).ok)
+        reason = result.reason
+        if rejected:
+            reason += " (after %s)" % "; ".join("%s refused" % d for d, _ in rejected)
+        if later:
+            reason += " (%s would accept too but registers later)" % ", ".join(later)
         prediction = InterfacePrediction(
-            intf.number, intf.alt, driver, result.rule,
-            result.reason + (" (after %s)" % "; ".join("%s refused" % d for d, _ in rejected) if rejected else ""),
-            candidates, match, None, tuple(skipped), _kmod(driver), tuple(rejected))
+            intf.number, intf.alt, driver, result.rule, reason,
+            candidates, match, None, tuple(skipped), _kmod(driver), tuple(rejected), later)
         for claimed in result.claims:
             if claimed != intf.number and claimed not in decided:
                 data = cfg.alt0(claimed)
