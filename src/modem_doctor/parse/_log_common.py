@@ -5,6 +5,7 @@ patterns live here once. ``kernel_event`` reads a kernel message (no time stamp)
 ``daemon_event`` reads netifd, protocol-handler (qmi.sh, mbim.sh, ncm.sh,
 modemmanager.sh), pppd and ModemManager messages. Both return the keyword arguments
 of a ``LogEvent`` minus its position (line, text, time), or None.
+``pair_ttys`` then ties each ttyUSB to the interface its converter line named.
 
 Patterns follow the kernel's format strings (drivers/usb/core/hub.c, usbnet.c,
 usb-serial/bus.c, class/cdc-wdm.c, cdc-acm.c, storage, scsi) and OpenWrt's

@@ -4,7 +4,8 @@ opkg reports progress on plain lines (``Downloading URL``, ``Installing X (V) to
 and problems under ``Collected errors:`` as `` * function: message`` lines; forum pastes
 sometimes turn the ``*`` bullets into ``-``. A dependency list can continue on the next
 bullet line (`` *      kernel (= 4.14.241-1-<hash>) *``). apk prints ``ERROR:`` and
-``WARNING:`` lines with indented details. Problems become ``PackageProblem`` values;
+``WARNING:`` lines with indented details (``kernel-<v>:`` / ``breaks: kmod-x-<v>[kernel=...]``
+when a kmod was built for another kernel). Problems become ``PackageProblem`` values;
 progress lines become actions and downloads; anything else is unparsed.
 """
 
