@@ -123,3 +123,10 @@ def test_observed_sections_match_the_corpus():
         pytest.skip("../shared/corpus not beside the repository")
     result = subprocess.run([sys.executable, script, "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_storage_ids_lead_to_the_modem_they_become():
+    assert [m.model for m in catalog.from_storage("12d1:1f01")] == ["E3372 (HiLink firmware)"]
+    assert catalog.from_storage("12d1:15cd")[0].model == "E3372 (stick firmware)"
+    assert catalog.from_storage("19d2:1225")[0].model == "MF823"
+    assert catalog.from_storage("2c7c:0125") == ()

@@ -261,3 +261,16 @@ def storage_ids(info: ModemInfo) -> Tuple[str, ...]:
     for vid_pid in info.ids:
         found.extend(modeswitch.switched_from(vid_pid))
     return tuple(dict.fromkeys(found))
+
+
+def from_storage(vid_pid: str) -> Tuple[ModemInfo, ...]:
+    """Models a storage (CD-ROM) mode ID turns into: those listing it as a storage ID, then
+    those owning an ID that usb-modeswitch-data switches it to."""
+    wanted = vid_pid.lower()
+    found: List[ModemInfo] = [info for info in models() if wanted in info.storage_ids]
+    for entry in modeswitch.lookup(wanted):
+        for target in entry.targets:
+            for info in lookup(target):
+                if info not in found and not info.observed:
+                    found.append(info)
+    return tuple(found)

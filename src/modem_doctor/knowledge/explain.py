@@ -141,6 +141,9 @@ def is_modem_like(device: UsbDevice) -> bool:
 def explain_device(device: UsbDevice, artifact: str = "", release: Optional[str] = None) -> ModemExplanation:
     interfaces_by_config = {c.number: tuple(i.number for i in c.interfaces) for c in device.configs}
     info = catalog.identify(device.vid_pid, interfaces_by_config, device.product)
+    storage_of: Tuple[catalog.ModemInfo, ...] = ()
+    if info is None and modeswitch.is_storage_mode(device.vid_pid):
+        storage_of = catalog.from_storage(device.vid_pid)
     prediction = _predict(device)
     predicted = _prediction_maps(prediction)
     linux_config = getattr(prediction, "chosen_config", None) if prediction is not None else None
@@ -154,6 +157,8 @@ def explain_device(device: UsbDevice, artifact: str = "", release: Optional[str]
     recommended = _recommend(device, info, configs, storage, release)
     switch = _switch(device, info, configs, recommended, linux_config, storage)
     notes: Tuple[str, ...] = info.notes if info else ()
+    if storage_of:
+        notes += (f"storage (CD-ROM) mode of {', '.join(dict.fromkeys(f'{m.vendor} {m.model}' for m in storage_of))}",)
     entries = tuple(
         {"match": e.match, "methods": list(e.methods), "targets": list(e.targets), "configuration": e.configuration,
          "names": list(e.names), "in_openwrt": e.in_openwrt}
@@ -162,8 +167,8 @@ def explain_device(device: UsbDevice, artifact: str = "", release: Optional[str]
     return ModemExplanation(
         vid=f"{device.vendor_id:04x}",
         pid=f"{device.product_id:04x}",
-        vendor=info.vendor if info else (device.manufacturer or "unknown"),
-        model=info.model if info else (device.product or "unknown"),
+        vendor=info.vendor if info else (storage_of[0].vendor if storage_of else (device.manufacturer or "unknown")),
+        model=info.model if info else (f"{storage_of[0].model} (storage mode)" if storage_of else (device.product or "unknown")),
         family=info.family if info else "",
         radio=info.radio if info else None,
         chipset=info.chipset if info else None,

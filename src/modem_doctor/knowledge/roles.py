@@ -14,6 +14,7 @@ Sources, in the order they are trusted (each assignment names the one it used):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
@@ -131,6 +132,7 @@ _QCSERIAL_LAYOUTS = {
 }
 
 
+@functools.lru_cache(maxsize=512)
 def _qcserial_layout(vid_pid: str) -> Optional[str]:
     try:
         table = load_json("kernel/usb-tables.json")["drivers"]["qcserial"]
