@@ -187,6 +187,16 @@ def test_quoted_and_glued_copy_reads_the_same(first: int, last: int, _active: in
     assert _summary(parsed.value)[2][2] == expected[2][2]
 
 
+@pytest.mark.parametrize("first,last,_active", RANGES)
+def test_web_copy_with_no_break_spaces_reads_the_same(first: int, last: int, _active: int) -> None:
+    block = _block(first, last)
+    nbsp = [Line(line.number, "\u00a0" + line.text.replace(" ", "\u00a0")) for line in block]
+    parsed = usb_debugfs.parse_lines(nbsp)
+    assert parsed.unparsed == ()
+    assert _summary(parsed.value) == _summary(usb_debugfs.parse_lines(block).value)
+    assert _mu609(parsed.value).manufacturer == "Huawei Technologies"
+
+
 def test_partial_listing_paths() -> None:
     # the MU609 alone, as mail excerpts show it: its hub is not shown
     alone = usb_debugfs.parse_lines(_block(21, 67)).value.devices

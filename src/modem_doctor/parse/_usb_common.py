@@ -59,8 +59,15 @@ _VERBOSE_OTHER = ("Device Qualifier (for other device speed):", "Device Status:"
 
 
 def unquote(text: str) -> str:
-    """The line without leading mail quote markers and whitespace ('>> > T: ...' -> 'T: ...')."""
-    return text.lstrip(" \t>")
+    """The line without leading mail quote markers and whitespace ('>> > T: ...' -> 'T: ...').
+
+    No-break spaces count as spaces: pages copied from a web forum are full of them."""
+    return text.lstrip(" \t>\u00a0")
+
+
+def clean_text(value: str) -> str:
+    """A string value as shown, with web no-break spaces made plain and ends trimmed."""
+    return value.replace("\u00a0", " ").strip()
 
 
 def looks_like_usb_line(text: str) -> bool:

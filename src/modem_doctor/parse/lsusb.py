@@ -16,7 +16,7 @@ from typing import List, Sequence
 from ..errors import InputError
 from ..model.common import Line, Parsed, Unparsed, line_span, number_lines
 from ..model.usb import ListingFormat, UsbDevice, UsbListing
-from ._usb_common import unquote
+from ._usb_common import clean_text, unquote
 
 KIND = "lsusb"
 TITLE = "USB devices (lsusb)"
@@ -58,7 +58,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
                 listing_format=ListingFormat.LSUSB,
                 first_line=line.number,
                 last_line=line.number,
-                ids_name=name.strip(),
+                ids_name=clean_text(name),
             )
         )
     first, last = line_span(lines)

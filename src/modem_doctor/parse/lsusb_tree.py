@@ -25,7 +25,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ..errors import InputError
 from ..model.common import Line, Parsed, Unparsed, line_span, number_lines
 from ..model.usb import DriverState, ListingFormat, UsbConfig, UsbDevice, UsbInterface, UsbListing
-from ._usb_common import child_path, class_from_name
+from ._usb_common import child_path, class_from_name, clean_text
 
 KIND = "lsusb_tree"
 TITLE = "USB device tree (lsusb -t)"
@@ -186,7 +186,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             if match is not None:
                 last.vendor = int(match.group(1), 16)
                 last.product = int(match.group(2), 16)
-                last.ids_name = match.group(3).strip()
+                last.ids_name = clean_text(match.group(3))
                 last.last = line.number
                 continue
         unparsed.append(Unparsed(line.number, line.text, "not part of an lsusb -t tree"))

@@ -37,7 +37,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ..errors import InputError
 from ..model.common import Line, Parsed, Unparsed, line_span, number_lines
 from ..model.usb import Endpoint, FunctionalDescriptor, InterfaceAssociation, ListingFormat, UsbListing
-from ._usb_common import ConfigBuilder, DeviceBuilder, InterfaceBuilder, leading_int, to_hex, to_int
+from ._usb_common import ConfigBuilder, DeviceBuilder, InterfaceBuilder, clean_text, leading_int, to_hex, to_int
 
 KIND = "lsusb_verbose"
 TITLE = "USB descriptors (lsusb -v)"
@@ -83,7 +83,7 @@ def _first_int(value: str) -> int:
 def _after_index(value: str) -> str:
     """'2 Dell Wireless 5570 HSPA+' -> 'Dell Wireless 5570 HSPA+' (string descriptor text)."""
     parts = value.split(None, 1)
-    text = parts[1].strip() if len(parts) > 1 else ""
+    text = clean_text(parts[1]) if len(parts) > 1 else ""
     return "" if text == "(error)" else text
 
 
@@ -263,7 +263,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             device.vendor_id = int(vendor, 16)
             device.product_id = int(product, 16)
             device.has_ids = True
-            device.ids_name = name.strip()
+            device.ids_name = clean_text(name)
             device.path = f"usb{device.bus}" if device.devnum == 1 else ""
             device.path_exact = device.devnum == 1
             reader.base_indent = indent

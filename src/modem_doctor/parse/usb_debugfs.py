@@ -35,6 +35,7 @@ from ._usb_common import (
     RECORD_LETTERS,
     ConfigBuilder,
     DeviceBuilder,
+    clean_text,
     InterfaceBuilder,
     leading_hex,
     leading_int,
@@ -175,7 +176,7 @@ def parse_lettered(
                 devices.append(device)
                 seen_descriptor = False
             key = key.strip()
-            value = value.strip()
+            value = clean_text(value)
             if key == "Manufacturer":
                 device.manufacturer = value
             elif key == "Product":
