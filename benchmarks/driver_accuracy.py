@@ -142,6 +142,20 @@ def names(subject: str, driver: str) -> bool:
     return any(k in subject for k in SUBJECT_NAMES.get(driver, (driver,)))
 
 
+def alias_only(device: UsbDevice, intf: UsbInterface) -> Optional[str]:
+    """What modalias matching alone would say: the first registered driver whose id table
+    matches, with no probe rules and no claimed interfaces (the baseline the issue quotes)."""
+    if intf.cls == 0x08:
+        return "usb-storage"
+    for driver in binding.driver_order():
+        if driver in binding.tables().drivers and binding.usb_match_id(driver, device, intf, []):
+            return driver
+    for name, cls, _rule in binding.CLASS_DRIVERS:
+        if intf.cls == cls:
+            return name
+    return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None)
@@ -159,6 +173,7 @@ def main() -> int:
     disagreements: List[str] = []
     config_checks = Counter()
     order_notes: List[str] = []
+    alias_right = 0
     foreign_drivers: Counter = Counter()
     for path in sorted(corpus.glob("*.txt")):
         head, devices = devices_of(path)
@@ -222,6 +237,9 @@ def main() -> int:
                     predicted or "(none)", guess.rule if guess else "?",
                     (guess.reason[:160] if guess else ""), ("; " + why) if why else ""))
             listings_right += int(all_right)
+            alias_right += int(all(alias_only(device, i) == (
+                None if i.driver in (None, USERSPACE) or i.driver_state != DriverState.BOUND else i.driver)
+                for i in compared))
 
     total = totals["interfaces"]
     set_aside = sum(classes[k] for k in SET_ASIDE) + totals["untrustworthy right"]
@@ -232,6 +250,8 @@ def main() -> int:
     print("assumed driver registration order (OpenWrt kmodloader): %s" % " > ".join(binding.driver_order()))
     print("listings compared: %d (%d fully right, %.1f%%); %d set aside as untrustworthy" % (
         listings, listings_right, 100.0 * listings_right / max(listings, 1), untrusted_listings))
+    print("alias matching alone (first driver whose table matches, no probe rules): %d listings fully "
+          "right (%.1f%%)" % (alias_right, 100.0 * alias_right / max(listings, 1)))
     print("interfaces compared: %d, right: %d (%.2f%%)" % (total, totals["right"], 100.0 * totals["right"] / max(total, 1)))
     print("disagreements: %s" % ", ".join("%s %d" % (k, classes[k]) for k in SET_ASIDE + ("miss",)))
     accuracy = trusted_right / max(trusted, 1)
