@@ -92,3 +92,13 @@ def test_image_builder_board_of_the_case():
     assert board["profile"] == "zbtlink_zbt-we826-32m" and board["target"] == "ramips/mt7620"
     assert packages.imagebuilder_board("zbtlink_zbt-we826-32m")["profile"] == "zbtlink_zbt-we826-32m"
     assert packages.imagebuilder_board("unknown,board") is None
+
+
+def test_image_builder_commands_per_release():
+    build = packages.imagebuilder("zbtlink,zbt-we826-32m", ["uqmi", "luci-proto-qmi", "kmod-usb-serial-option"], "23.05.5")
+    assert build.profile == "zbtlink_zbt-we826-32m"
+    assert build.archive == "openwrt-imagebuilder-23.05.5-ramips-mt7620.Linux-x86_64.tar.xz"
+    assert build.commands[-1] == 'make image PROFILE=zbtlink_zbt-we826-32m PACKAGES="uqmi luci-proto-qmi kmod-usb-serial-option" FILES=files/'
+    newer = packages.imagebuilder("zbtlink,zbt-we826-32m", ["uqmi"], "24.10.2")
+    assert newer.archive.endswith(".tar.zst") and newer.commands[1].startswith("tar --zstd")
+    assert packages.imagebuilder("unknown,board", ["uqmi"], "23.05.5") is None

@@ -168,3 +168,41 @@ def imagebuilder_board(board_name: str) -> Optional[Dict[str, str]]:
     boards = _data()["imagebuilder"]["boards"]
     entry = boards.get(board_name) or boards.get(board_name.replace("_", ",", 1))
     return dict(entry) if entry else None
+
+
+@dataclass(frozen=True)
+class ImageBuild:
+    """How to build a firmware image with the packages already inside (for a router whose
+    only uplink is the modem that needs them)."""
+
+    profile: str
+    target: str
+    archive: str
+    download: str
+    commands: Tuple[str, ...]
+    firmware_selector: str
+    asu_api: str
+
+
+def imagebuilder(board_name: str, packages_wanted: Iterable[str], version: str) -> Optional[ImageBuild]:
+    """Image Builder commands for a board (``ubus call system board`` board_name) and a full
+    release version such as '23.05.5'; None when the board is not in the table."""
+    board = imagebuilder_board(board_name)
+    if board is None:
+        return None
+    raw = _data()["imagebuilder"]
+    rel = release(version)
+    target, _, subtarget = board["target"].partition("/")
+    archive = raw["archive"].format(version=version, target=target, subtarget=subtarget, ext=rel.imagebuilder_archive)
+    download = raw["download"].format(version=version, target=target, subtarget=subtarget, archive=archive)
+    names = " ".join(name for name in dict.fromkeys(packages_wanted) if available(name, version))
+    unpack = "tar -xJf" if archive.endswith(".tar.xz") else "tar --zstd -xf"
+    folder = archive[: -len("." + rel.imagebuilder_archive)]
+    commands = (
+        f"wget {download}",
+        f"{unpack} {archive}",
+        f"cd {folder}",
+        raw["make"].format(profile=board["profile"], packages=names),
+    )
+    return ImageBuild(board["profile"], board["target"], archive, download, commands,
+                      raw["firmware_selector"], raw["asu_api"])
