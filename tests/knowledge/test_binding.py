@@ -310,3 +310,22 @@ def test_two_configuration_sierra_prefers_mbim() -> None:
     assert prediction.chosen_config == 2
     assert prediction.config(2).interface(12).driver == "cdc_mbim"  # type: ignore[union-attr]
     assert prediction.config(1).interface(8).driver == "qmi_wwan"  # type: ignore[union-attr]
+
+
+def test_huawei_vendor_ncm_layouts() -> None:
+    bulk = (Endpoint(0x81, "in", "interrupt", 16), Endpoint(0x82, "in", "bulk", 512), Endpoint(0x02, "out", "bulk", 512))
+    # one combined ff/02/16 interface (control and data on the same interface)
+    combined = UsbConfig(1, True, 2, interfaces=(_intf(0, 0xFF, 0x02, 0x12, 2), _intf(1, 0xFF, 0x02, 0x16, 3, bulk)))
+    device = UsbDevice(0x12D1, 0x1506, num_configs=1, configs=(combined,))
+    predicted = binding.predict(device).config(1)
+    assert predicted.interface(1).driver == "huawei_cdc_ncm"  # type: ignore[union-attr]
+    assert predicted.interface(0).driver == "option"  # type: ignore[union-attr]
+    # control ff/02/16 with a separate data interface repeating the triple (alt 0 empty, alt 1 bulk)
+    data0 = UsbInterface(2, 0, 0xFF, 0x02, 0x16, None, DriverState.INACTIVE, False, 0, ())
+    data1 = UsbInterface(2, 1, 0xFF, 0x02, 0x16, None, DriverState.INACTIVE, False, 2, bulk[1:])
+    split = UsbConfig(1, True, 3, interfaces=(_intf(0, 0xFF, 0x02, 0x12, 2), _intf(1, 0xFF, 0x02, 0x16, 1, bulk[:1]),
+                                              data0, data1))
+    device = UsbDevice(0x12D1, 0x1506, num_configs=1, configs=(split,))
+    predicted = binding.predict(device).config(1)
+    assert predicted.interface(1).driver == "huawei_cdc_ncm"  # type: ignore[union-attr]
+    assert predicted.interface(2, 1).claimed_by == 1  # type: ignore[union-attr]

@@ -500,6 +500,11 @@ class _Config:
         following = self.alt0(intf.number + 1)
         if following is not None and following.cls == CLASS_CDC_DATA:
             return intf.number + 1, "next interface is CDC data (union inferred)"
+        if following is not None and intf.cls == CLASS_VENDOR and following.triple == intf.triple \
+                and len(self.alts.get(intf.number + 1, ())) > 1:
+            # vendor NCM (Huawei ff/02/16): the data interface repeats the control's triple
+            # and has the usual data altsettings
+            return intf.number + 1, "next interface repeats the vendor triple with data altsettings (union inferred)"
         return None, "no CDC Union: no association and the next interface is not CDC data"
 
     def in_association_of_two(self, intf: UsbInterface) -> bool:
@@ -721,6 +726,15 @@ def _mbim_alt(cfg: _Config, intf: UsbInterface) -> bool:
 def _ncm_common(cfg: _Config, intf: UsbInterface, rule: str, what: str) -> _Probe:
     """cdc_ncm_bind_common(): union (or a 2-interface IAD), data claimed, then the data
     interface's bulk pair and the control interface's interrupt endpoint."""
+    slave, _how = cfg.union_slave(intf)
+    if slave is None and intf.cls == CLASS_VENDOR and intf.num_endpoints >= 3:
+        # a vendor NCM function on one interface: its Union names itself as master and
+        # slave, so cdc_ncm_bind_common() uses it for control and data alike
+        bulk = _has_bulk_pair([intf])
+        if bulk is False:
+            return _reject(rule, "combined NCM interface without a bulk pair")
+        return _accept(rule, "%s on one combined interface (control = data)" % what,
+                       skipped=() if bulk else ("endpoint checks (not shown)",))
     result = _claim_union(cfg, intf, rule, False, what)
     if not result.ok:
         return result
