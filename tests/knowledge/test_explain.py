@@ -187,3 +187,16 @@ def test_lsusb_verbose_with_two_configurations_and_qcserial_layout():
     assert {i.number: i.role for i in first.interfaces} == {0: "diag", 2: "gps", 3: "at", 8: "qmi"}
     assert config(modem, 2).data_path == "mbim"
     assert (modem.recommended.data_path, modem.recommended.config) == ("qmi", 1)
+
+
+def test_install_plan_for_the_case():
+    from modem_doctor.knowledge.explain import install_plan
+
+    modem = explain_host(load_example("we826-mu609"), release="23.05.0")[0]
+    assert modem.recommended.release == "23.05"
+    # the thread says kmod-usb-net-cdc-ether is installed; nothing of the QMI path is
+    plan = install_plan(modem, ("kmod-usb-net-cdc-ether", "kmod-usb-net"))
+    assert plan["missing"] == ["kmod-usb-serial-option", "luci-proto-qmi"]
+    assert plan["commands"] == ["opkg update", "opkg install kmod-usb-serial-option luci-proto-qmi"]
+    newer = explain_host(load_example("we826-mu609"), release="25.12.1")[0]
+    assert install_plan(newer, ())["commands"][0] == "apk update"

@@ -10,7 +10,7 @@ import sys
 from typing import Sequence
 
 from ..errors import InputError
-from ..knowledge.explain import explain_host, render_text, to_json
+from ..knowledge.explain import explain_host, install_plan, render_text, to_json
 from ..load import load_example, load_paths
 
 HELP = "for each modem: configurations, interface roles, drivers and packages"
@@ -36,10 +36,23 @@ def run(args: argparse.Namespace) -> int:
     if not host.usb_listings():
         raise InputError(", ".join(names), "no USB listing found (cat /sys/kernel/debug/usb/devices, usb-devices or lsusb -v)")
     explanations = explain_host(host, release=args.release)
+    installed = host.installed_packages() if host.has_package_list else None
     if args.format == "json":
-        document = {"schema": SCHEMA, "modems": [to_json(item) for item in explanations]}
+        modems = []
+        for item in explanations:
+            data = to_json(item)
+            if installed is not None:
+                data["install"] = install_plan(item, installed)
+            modems.append(data)
+        document = {"schema": SCHEMA, "release": host.release(), "modems": modems}
         json.dump(document, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(explanations))
+        text = render_text(explanations)
+        if installed is not None:
+            for item in explanations:
+                plan = install_plan(item, installed)
+                if plan["missing"]:
+                    text += f"{item.vid}:{item.pid} needs: " + "; ".join(plan["commands"]) + "\n"
+        sys.stdout.write(text)
     return 0

@@ -58,6 +58,8 @@ class Recommendation:
     packages: Tuple[str, ...]
     reason: str
     mode_switch: Optional[Dict[str, str]] = None
+    release: Optional[str] = None  # the OpenWrt release series the packages were checked for
+    unavailable: Tuple[str, ...] = ()  # needed packages that release does not have
 
 
 @dataclass(frozen=True)
@@ -332,7 +334,11 @@ def _recommend(device: UsbDevice, info: Optional[catalog.ModemInfo], configs: Li
     if info is not None and info.mode_command is not None and info.mode_command.set:
         mode_switch = {"command_set": info.mode_command.name, "set": info.mode_command.set,
                        "query": info.mode_command.query, "reset": info.mode_command.reset}
-    return Recommendation(best.data_path, best.number, proto, tuple(dict.fromkeys(needed)), reason, mode_switch)
+    wanted = tuple(dict.fromkeys(needed))
+    series = packages.release_key(release) if release else None
+    unavailable = tuple(name for name in wanted if series and not packages.available(name, series))
+    return Recommendation(best.data_path, best.number, proto, tuple(n for n in wanted if n not in unavailable),
+                          reason, mode_switch, series, unavailable)
 
 
 def _recommend_from_catalog(device: UsbDevice, info: catalog.ModemInfo) -> Recommendation:
@@ -351,6 +357,14 @@ def _recommend_from_catalog(device: UsbDevice, info: catalog.ModemInfo) -> Recom
             return Recommendation(path, None, proto, tuple(needed),
                                   f"the listing shows no interfaces; the catalog says {info.model} can offer {path.upper()}")
     return Recommendation("unknown", None, None, (), "the listing shows no interfaces")
+
+
+def install_plan(explanation: ModemExplanation, installed: Tuple[str, ...]) -> Dict[str, Any]:
+    """The recommended packages not yet installed (DEPENDS taken into account) and the
+    commands for the release the recommendation was made for."""
+    missing = packages.missing(explanation.recommended.packages, installed)
+    return {"missing": list(missing),
+            "commands": list(packages.install_commands(missing, explanation.recommended.release))}
 
 
 def explain_host(host: Any, release: Optional[str] = None) -> Tuple[ModemExplanation, ...]:
@@ -424,6 +438,8 @@ def to_json(explanation: ModemExplanation) -> Dict[str, Any]:
             "config": explanation.recommended.config,
             "netifd_proto": explanation.recommended.netifd_proto,
             "packages": list(explanation.recommended.packages),
+            "unavailable": list(explanation.recommended.unavailable),
+            "release": explanation.recommended.release,
             "reason": explanation.recommended.reason,
         },
         "switch": {
