@@ -33,6 +33,7 @@ _WRAP_MIN = 20
 # Text whose longest line with a space in it is longer than this was not wrapped by a
 # mail client (which wraps at 72-80 columns); only explicit soft breaks are joined then.
 _WRAP_MAX = 100
+_WRAP_LEAST = 72
 
 _SPACES = {ord(char): " " for char in "\u00a0\u2007\u202f\u2002\u2003\u2009\t"}
 _SPACES.update({ord(char): None for char in "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"})
@@ -77,6 +78,7 @@ def repair_lines(text: str) -> Iterator[Line]:
             yield Line(number, part)
 
 
+_GREP_PREFIX = re.compile(r"/[\w./@+-]{1,300}:(?:\d{1,9}:)?(?=\S)")
 _FENCE = re.compile(r"^\s*(?:```+|~~~+)[\w+.-]*\s*$|^\s*\[/?code(?:=\w+)?\]\s*$", re.IGNORECASE)
 _CODE_OPEN = re.compile(r"^(\s*)(?:```+|\[code(?:=\w+)?\])", re.IGNORECASE)
 _CODE_CLOSE = re.compile(r"(?:```+|\[/code\])\s*$", re.IGNORECASE)
@@ -166,6 +168,8 @@ class _Builder:
 
     def feed(self, line: Line) -> None:
         text = line.text.strip()
+        if text[:1] == "/" and ":" in text:
+            line, text = self.without_grep_prefix(line, text)
         if not text:
             if self.state is not None:
                 self.blank.append(line)
@@ -209,6 +213,21 @@ class _Builder:
         self.close()
         self.command = None
         self.prose.append(line)
+
+    def without_grep_prefix(self, line: Line, text: str) -> Tuple[Line, str]:
+        """Drop the 'path:number:' that ``grep -rn`` puts before each matching line, when
+        what follows is output we know ('/var/log/messages:56720:Feb 27 06:53:01 ...')."""
+        match = _GREP_PREFIX.match(text)
+        if not match:
+            return line, text
+        rest = text[match.end() :]
+        state = self.state
+        known = (state is not None and state.signature.accepts(state, rest, rest)) or any(
+            signature.starts(rest) for signature in SIGNATURES
+        )
+        if not known:
+            return line, text
+        return Line(line.number, rest), rest.strip()
 
     def take_command(self, line: Line, text: str, prompt_shown: bool) -> None:
         if text:
@@ -273,8 +292,10 @@ class _Builder:
         its URL)? Checked before ``line`` is read, since alone it looks like prose."""
         text = line.text.strip()
         rest = following.text.strip()
-        if not text or not rest or len(text) > MAX_LINE:
+        if not text or not rest or len(text) > MAX_LINE or len(rest) > MAX_LINE:
             return False
+        if text.endswith("\\") and (read_prompt(line.text) or read_bare(line.text[:-1])):
+            return True  # a command continued on the next line by the shell's backslash
         soft = line.number in self.soft_breaks
         width = self.wrap_width
         if not soft:
@@ -286,7 +307,16 @@ class _Builder:
         if state is not None and state.signature.accepts(state, text, line.text):
             return False
         if read_prompt(line.text) is not None or read_bare(line.text) is not None:
-            return False
+            # A wrapped command: the rest is no command, output or sentence of its own.
+            # A trailing space after a command is too common to count as a soft break.
+            if soft and (width is None or self.raw_length(line) + 1 + len(rest.split(None, 1)[0]) <= width):
+                return False
+            return not (
+                read_prompt(following.text) is not None
+                or read_bare(following.text) is not None
+                or PROSE.match(rest)
+                or any(signature.starts(rest) for signature in SIGNATURES)
+            )
         if any(signature.starts(text) for signature in SIGNATURES):
             return False
         joined = text + " " + rest
@@ -310,7 +340,9 @@ def extract(text: str, source: str = "-") -> Extraction:
         (len(raw) for raw in raw_lines if len(raw) <= MAX_LINE and " " in _QUOTE.sub("", raw, count=1).strip()),
         default=0,
     )
-    builder.wrap_width = widest if 0 < widest <= _WRAP_MAX else None
+    # Mail clients wrap at 72 columns or more: a text whose lines are all shorter may
+    # still have been wrapped, but at no less than 72.
+    builder.wrap_width = max(widest, _WRAP_LEAST) if 0 < widest <= _WRAP_MAX else None
     lines = list(repair_lines(text))
     count = lines[-1].number if lines else 0
     index = 0

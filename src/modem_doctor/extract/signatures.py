@@ -145,13 +145,17 @@ class UsbTextSignature(Signature):
             state.data["hex_interfaces"] = True
         elif re.match(r"[CI]:\*|B:", text):
             state.data["debugfs_marks"] = True
+        elif text.startswith("C:"):
+            state.data["plain_config"] = True
 
     def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
         if super().finish(state, command_kind) is None:
             return None
         if command_kind in self.kinds():
             return command_kind
-        if state.data.get("hex_interfaces") and not state.data.get("debugfs_marks"):
+        # debugfs always marks the active configuration 'C:*' and prints 'B:' for root
+        # hubs; usb-devices never does, and newer versions print 'If#=0x4'.
+        if not state.data.get("debugfs_marks") and (state.data.get("hex_interfaces") or state.data.get("plain_config")):
             return "usb_devices"
         return "usb_debugfs"
 
@@ -284,6 +288,9 @@ class UnameSignature(Signature):
             hinted=r"\d+\.\d+\.\d+\S*$|Linux(?:\s+\S+)*$",
         )
 
+    def strong(self, state: BlockState, text: str) -> bool:
+        return False  # one line: whatever follows may be its wrapped end
+
     def accepts(self, state: BlockState, text: str, raw: str) -> bool:
         if (
             not state.hinted
@@ -380,6 +387,7 @@ SIGNATURES: Tuple[Signature, ...] = (
             r"|Installing\s|Configuring\s|Package\s\S+|Upgrading\s|Removing\s|Multiple packages|Not downloading|wget returned"
             r"|Cannot\s|Collected|Error\b|ERROR:|WARNING:|fetch\s|OK:\s|\(\d+/\d+\)|Executing\s|required by:|[\w.+-]+ \([^)]*\):$"
             r"|[\w.+-]+ \(no such package\)|satisfies:|breaks:|picked:|conflicts:|Writing\s|Connecting to|wget:|Errors were"
+            r"|[\w.+~-]+:$"
             r"|The following packages|[*]\s*\w|Inflating\s|Removing obsolete|Package list|Unpacking"
             r"|Failed to establish connection|Failed to send request|Resolving\s|HTTP request sent|HTTP error|SSL\s"
         ),
