@@ -329,3 +329,13 @@ def test_huawei_vendor_ncm_layouts() -> None:
     predicted = binding.predict(device).config(1)
     assert predicted.interface(1).driver == "huawei_cdc_ncm"  # type: ignore[union-attr]
     assert predicted.interface(2, 1).claimed_by == 1  # type: ignore[union-attr]
+
+
+def test_storage_mode_switch_by_usb_storage() -> None:
+    # Huawei 12d1:1003 in CD-ROM mode: unusual_devs.h runs usb_stor_huawei_e220_init
+    cdrom = UsbConfig(1, True, 1, interfaces=(_intf(0, 0x08, 0x06, 0x50, 2),))
+    device = UsbDevice(0x12D1, 0x1003, revision="0.00", num_configs=1, configs=(cdrom,))
+    storage = binding.predict(device).config(1).interface(0)  # type: ignore[union-attr]
+    assert storage is not None and storage.driver == "usb-storage" and storage.rule == "storage_probe"
+    assert "usb_stor_huawei_e220_init" in storage.reason
+    assert storage.package == "kmod-usb-storage"

@@ -884,6 +884,23 @@ def _storage_ignored(device: UsbDevice, notes: List[str]) -> Optional[Dict[str, 
     return None
 
 
+# unusual_devs.h initialisers that switch a modem out of its CD-ROM personality
+# (initializers.c, option_ms.c, sierra_ms.c)
+STORAGE_SWITCH_INITS = ("usb_stor_huawei_e220_init", "option_ms_init", "sierra_ms_init")
+
+
+def _storage_switcher(device: UsbDevice) -> Optional[Dict[str, Any]]:
+    bcd = _bcd(device.revision)
+    for item in tables().storage:
+        if item.get("init") not in STORAGE_SWITCH_INITS or "US_FL_IGNORE_DEVICE" in item.get("flags", ()):
+            continue
+        if item.get("idVendor") != device.vendor_id or item.get("idProduct") != device.product_id:
+            continue
+        if bcd is None or item.get("bcdDevice_lo", 0) <= bcd <= item.get("bcdDevice_hi", 0xFFFF):
+            return item
+    return None
+
+
 def storage_probe(device: UsbDevice, intf: UsbInterface, notes: List[str]) -> Tuple[Optional[str], _Probe]:
     """usb-storage's storage_probe() / uas_probe() for mass-storage class interfaces
     (usual-tables.c matches class 08 with the SCSI-family subclasses and the CB, CBI,
@@ -897,7 +914,12 @@ def storage_probe(device: UsbDevice, intf: UsbInterface, notes: List[str]) -> Tu
     if intf.protocol == 0x62:
         return "uas", _accept("uas_probe", "USB Attached SCSI")
     if intf.subclass in range(0x01, 0x07) and intf.protocol in (0x00, 0x01, 0x50):
-        return "usb-storage", _accept("storage_probe", "mass storage (CD-ROM / SD card of the modem)")
+        reason = "mass storage (CD-ROM / SD card of the modem)"
+        switcher = _storage_switcher(device)
+        if switcher is not None:
+            reason += ("; unusual_devs.h:%d has usb-storage run %s on it, which asks the modem to "
+                       "leave storage mode by itself" % (switcher.get("line", 0), switcher.get("init")))
+        return "usb-storage", _accept("storage_probe", reason)
     return None, _reject("storage_probe", "mass-storage subclass/protocol %02x/%02x not handled"
                          % (intf.subclass, intf.protocol))
 
