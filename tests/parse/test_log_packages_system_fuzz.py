@@ -118,3 +118,18 @@ def test_huge_input_stays_fast(module) -> None:  # type: ignore[no-untyped-def]
 def test_non_text_is_an_input_error(module) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError):
         module.parse(b"[ 20.091055] usb 1-1: new")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.KIND)
+def test_wrong_line_values_are_an_input_error(module) -> None:  # type: ignore[no-untyped-def]
+    for bad in ("usb 1-1: new", [("1", "usb 1-1: new")], [Line(1, None)], None):  # type: ignore[arg-type]
+        with pytest.raises(InputError):
+            module.parse_lines(bad)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.KIND)
+def test_more_than_the_input_limit_is_an_input_error(module) -> None:  # type: ignore[no-untyped-def]
+    from modem_doctor.parse import MAX_INPUT_BYTES
+
+    with pytest.raises(InputError):
+        module.parse(" " * (MAX_INPUT_BYTES + 1))

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import abc
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..errors import InputError
+from ..model.common import Line
 from ..model.log import LogEvent
 from ..model.log import LogEventKind as K
+from . import MAX_INPUT_BYTES
 
 EventFields = Dict[str, Any]
 
@@ -39,10 +42,22 @@ HUMAN_STAMP = re.compile(
 
 
 def check_text(kind: str, text: object) -> str:
-    """The text itself, or InputError when something else was handed in."""
+    """The text itself, or InputError when something else (or far too much) was handed in."""
     if not isinstance(text, str):
         raise InputError(kind, f"expected text, got {type(text).__name__}")
+    if len(text) > MAX_INPUT_BYTES:
+        raise InputError(kind, f"input is {len(text)} characters; the limit is {MAX_INPUT_BYTES}")
     return text
+
+
+def check_lines(kind: str, lines: object) -> Sequence[Line]:
+    """The numbered lines themselves, or InputError when they are not ``Line`` values."""
+    if isinstance(lines, (str, bytes)) or not isinstance(lines, abc.Sequence):
+        raise InputError(kind, f"expected a sequence of numbered lines, got {type(lines).__name__}")
+    for line in lines:
+        if not isinstance(line, Line) or not isinstance(line.text, str):
+            raise InputError(kind, f"expected numbered lines, got {type(line).__name__}")
+    return lines
 
 
 def split_kernel_stamp(message: str) -> Tuple[Optional[float], str]:

@@ -18,7 +18,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.packages import Package, PackageList, PackageManager
-from ._log_common import check_text
+from ._log_common import check_lines, check_text
 
 KIND = "apk_list"
 TITLE = "installed packages (apk list --installed)"
@@ -61,6 +61,7 @@ def _full_line(line: Line, match: "re.Match[str]") -> Optional[Package]:
 
 
 def parse_lines(lines: Sequence[Line]) -> Parsed[PackageList]:
+    lines = check_lines(KIND, lines)
     packages: List[Package] = []
     unparsed = UnparsedCollector()
     for line in lines:

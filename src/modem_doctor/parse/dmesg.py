@@ -22,7 +22,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.log import KernelLog, LogEntry, LogEvent, LogSource
-from ._log_common import HUMAN_STAMP, KERNEL_STAMP, check_text, kernel_event, pair_ttys
+from ._log_common import HUMAN_STAMP, KERNEL_STAMP, check_lines, check_text, kernel_event, pair_ttys
 
 KIND = "dmesg"
 TITLE = "kernel log (dmesg)"
@@ -86,6 +86,7 @@ def _unglue(lines: Sequence[Line]) -> List[Line]:
 
 
 def parse_lines(lines: Sequence[Line]) -> Parsed[KernelLog]:
+    lines = check_lines(KIND, lines)
     split = [(line, _split(line.text)) for line in _unglue(lines)]
     stamped = any(parts[0] is not None or parts[1] for _, parts in split)
     entries: List[LogEntry] = []

@@ -21,7 +21,7 @@ from typing import List, Optional, Sequence
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.log import KernelLog, LogEntry, LogEvent, LogSource
-from ._log_common import check_text, daemon_event, kernel_event, pair_ttys, split_kernel_stamp
+from ._log_common import check_lines, check_text, daemon_event, kernel_event, pair_ttys, split_kernel_stamp
 
 KIND = "logread"
 TITLE = "system log (logread)"
@@ -65,6 +65,7 @@ def _entry_and_event(line: Line) -> Optional[LogEntry]:
 
 
 def parse_lines(lines: Sequence[Line]) -> Parsed[KernelLog]:
+    lines = check_lines(KIND, lines)
     entries: List[LogEntry] = []
     events: List[LogEvent] = []
     unparsed = UnparsedCollector()

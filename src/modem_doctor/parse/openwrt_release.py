@@ -12,7 +12,7 @@ from typing import Dict, List, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.system import SystemInfo
-from ._log_common import check_text
+from ._log_common import check_lines, check_text
 
 KIND = "openwrt_release"
 TITLE = "OpenWrt release (/etc/openwrt_release)"
@@ -65,6 +65,7 @@ def unquote(value: str) -> str:
 
 
 def parse_lines(lines: Sequence[Line]) -> Parsed[SystemInfo]:
+    lines = check_lines(KIND, lines)
     values: Dict[str, str] = {}
     where: Dict[str, int] = {}
     fields: List[Tuple[str, str]] = []

@@ -17,7 +17,7 @@ from typing import List, Optional, Sequence
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.packages import PackageAction, PackageManager, PackageOutput, PackageProblem, ProblemKind
-from ._log_common import check_text
+from ._log_common import check_lines, check_text
 from .apk_list import split_name_version
 
 KIND = "opkg_errors"
@@ -308,6 +308,7 @@ def _apk_name(token: str) -> str:
 
 
 def parse_lines(lines: Sequence[Line]) -> Parsed[PackageOutput]:
+    lines = check_lines(KIND, lines)
     reader = _Reader()
     for line in lines:
         if not line.text.strip():

@@ -11,7 +11,7 @@ from typing import List, Sequence
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.packages import Package, PackageList, PackageManager
-from ._log_common import check_text
+from ._log_common import check_lines, check_text
 
 KIND = "opkg_list"
 TITLE = "installed packages (opkg list-installed)"
@@ -21,6 +21,7 @@ _LINE = re.compile(r"^(?P<name>[A-Za-z0-9][\w.+-]*)\s+-\s+(?P<version>[^\s]+)(?:
 
 
 def parse_lines(lines: Sequence[Line]) -> Parsed[PackageList]:
+    lines = check_lines(KIND, lines)
     packages: List[Package] = []
     unparsed = UnparsedCollector()
     for line in lines:

@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.system import SystemInfo
-from ._log_common import check_text
+from ._log_common import check_lines, check_text
 
 KIND = "ubus_board"
 TITLE = "board and release (ubus call system board)"
@@ -163,6 +163,7 @@ def _scan(lines: Sequence[Line], unparsed: UnparsedCollector) -> Pairs:
 
 
 def parse_lines(lines: Sequence[Line]) -> Parsed[SystemInfo]:
+    lines = check_lines(KIND, lines)
     unparsed = UnparsedCollector()
     whole = _whole_json(lines)
     if whole is not None:

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.system import SystemInfo
-from ._log_common import check_text, split_kernel_stamp
+from ._log_common import check_lines, check_text, split_kernel_stamp
 
 KIND = "uname"
 TITLE = "kernel identity (uname -a, /proc/version)"
@@ -78,6 +78,7 @@ def _uname_a(line: Line, text: str) -> Optional[Tuple[Dict[str, str], Dict[str, 
 
 
 def parse_lines(lines: Sequence[Line]) -> Parsed[SystemInfo]:
+    lines = check_lines(KIND, lines)
     values: Dict[str, str] = {}
     where: Dict[str, int] = {}
     fields: List[Tuple[str, str]] = []
