@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .common import Unparsed, to_jsonable
+from .system import SystemInfo, merge_system_info
+from .system import release_series as _series
 from .usb import UsbDevice, UsbListing
 
 SCHEMA = "modem-doctor/host/1"
@@ -291,41 +293,34 @@ class Host:
 
     # ----- system ------------------------------------------------------------------
 
+    def system_info(self) -> SystemInfo:
+        """What /etc/openwrt_release, ubus system board, uname and /proc/version say,
+        merged; where two outputs disagree the one seen last wins (it is the newer)."""
+        infos = [item.value for item in reversed(self.system) if isinstance(item.value, SystemInfo)]
+        return merge_system_info(*infos)
+
     def release(self) -> Optional[str]:
-        """The OpenWrt release ('23.05.2', 'SNAPSHOT'), from /etc/openwrt_release or
-        ubus system board; what the user says only when nothing shows it."""
-        for item in reversed(self.system):
-            value = item.value
-            for attribute in ("release", "version", "distrib_release"):
-                text = getattr(value, attribute, None)
-                if isinstance(text, str) and text:
-                    return text
-                nested = getattr(text, "version", None)
-                if isinstance(nested, str) and nested:
-                    return nested
-        for fact in reversed(self.facts_of("openwrt_release")):
-            return fact.value
-        return None
+        """The OpenWrt release ('23.05.2', 'SNAPSHOT'): from the outputs, else from what
+        the user says (the last release named wins: 'installed 23.05.0, then reverted to
+        22.03.5')."""
+        shown = self.system_info().release
+        if shown:
+            return shown
+        stated = self.facts_of("openwrt_release")
+        return stated[-1].value if stated else None
 
     def release_series(self) -> Optional[str]:
-        """'23.05' for '23.05.2' or '23.05-SNAPSHOT'; 'SNAPSHOT' for snapshots."""
+        """'23.05' for '23.05.2' or '23.05-SNAPSHOT'; 'snapshot' for a snapshot; None when unknown."""
+        info = self.system_info()
+        if info.release or info.description:
+            return info.series or None  # the description helps: 'Barrier Breaker 14.07'
         return release_series(self.release())
 
     def board_name(self) -> Optional[str]:
-        for item in reversed(self.system):
-            text = getattr(item.value, "board_name", None)
-            if isinstance(text, str) and text:
-                return text
-        return None
+        return self.system_info().board_name or None
 
     def kernel_version(self) -> Optional[str]:
-        for item in reversed(self.system):
-            for attribute in ("kernel", "kernel_version", "release"):
-                text = getattr(item.value, attribute, None)
-                if item.kind in ("uname",) or attribute != "release":
-                    if isinstance(text, str) and re.match(r"\d+\.\d+", text):
-                        return text
-        return None
+        return self.system_info().kernel or None
 
     # ----- what the user says ------------------------------------------------------
 
@@ -339,15 +334,10 @@ class Host:
 
 
 def release_series(release: Optional[str]) -> Optional[str]:
-    """'23.05' for '23.05.2', '23.05.0-rc1' or '23.05-SNAPSHOT'; 'SNAPSHOT' for a snapshot."""
+    """The release branch of ``release`` (see ``model.system.release_series``), None when unknown."""
     if not release:
         return None
-    match = re.match(r"\s*(\d{2}\.\d{2})", release)
-    if match:
-        return match.group(1)
-    if "snapshot" in release.lower():
-        return "SNAPSHOT"
-    return None
+    return _series(release) or None
 
 
 def _items(value: Any, attribute: str) -> Iterator[Any]:
