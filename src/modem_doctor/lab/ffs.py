@@ -247,7 +247,9 @@ class FfsFunction:
                     self.log(f"{self.name}: not a CBW: {cbw[:32].hex()}")
                 continue
             tag, length, flags, _lun, cb_len = struct.unpack("<IIBBB", cbw[4:15])
-            cdb = cbw[15:15 + cb_len]
+            # The whole 16-byte CDB field: Huawei's switch message says bCBWCBLength 0
+            # and the sticks act on it all the same.
+            cdb = cbw[15:31] if cb_len == 0 else cbw[15:15 + cb_len]
             data_out = b""
             if length and not flags & 0x80:
                 data_out = self._read(fd_out, length)

@@ -34,6 +34,8 @@ class Guest:
         self.facts: Dict[str, object] = {}
         self.children: List[subprocess.Popen] = []
         self.process_log: List[Dict[str, object]] = []
+        #: ``quick``: skip the slow captures (tests); fixtures are made without it.
+        self.quick = "quick" in args
         out.mkdir(parents=True, exist_ok=True)
 
     # -- recording -----------------------------------------------------------------
@@ -53,7 +55,7 @@ class Guest:
     def capture(self, state: str, extra: Sequence = ()) -> Path:
         target = self.out / state
         self.log(f"capture {state}")
-        capture_state(target, tuple(extra))
+        capture_state(target, tuple(extra), quick=self.quick)
         self.fact(f"{state}.drivers", drivers_by_interface())
         return target
 

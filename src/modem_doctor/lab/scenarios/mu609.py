@@ -73,6 +73,22 @@ def driver(interface: str) -> str:
     return os.path.basename(os.readlink(link)) if os.path.islink(link) else ""
 
 
+def qmi_checks(guest: Guest) -> None:
+    """The real qmicli, auto mode, through qmi_wwan and cdc-wdm."""
+    ids = guest.sh("qmicli -d /dev/cdc-wdm0 --dms-get-ids", timeout=30,
+                   save="config1/qmicli-dms-get-ids.txt")
+    imei = re.search(r"IMEI: '(\d+)'", ids.stdout)
+    guest.fact("qmicli.dms_get_ids.rc", ids.returncode)
+    guest.fact("qmicli.imei", imei.group(1) if imei else "")
+    for option, name in (("--nas-get-signal-strength", "nas-get-signal-strength"),
+                         ("--nas-get-serving-system", "nas-get-serving-system"),
+                         ("--wda-get-data-format", "wda-get-data-format"),
+                         ("--uim-get-card-status", "uim-get-card-status")):
+        done = guest.sh(f"qmicli -d /dev/cdc-wdm0 {option}", timeout=20,
+                        save=f"config1/qmicli-{name}.txt")
+        guest.fact(f"qmicli.{name}.rc", done.returncode)
+
+
 def run(guest: Guest) -> int:
     scenario = "ready"
     use_mm = True
@@ -119,19 +135,16 @@ def run(guest: Guest) -> int:
         ("raw_ip.txt", "for f in /sys/class/net/*/qmi/raw_ip; do echo \"$f=$(cat $f)\"; done"),
     ))
 
-    ids = guest.sh("qmicli -d /dev/cdc-wdm0 --dms-get-ids", timeout=30, save="config1/qmicli-dms-get-ids.txt")
-    imei = re.search(r"IMEI: '(\d+)'", ids.stdout)
-    guest.fact("qmicli.dms_get_ids.rc", ids.returncode)
-    guest.fact("qmicli.imei", imei.group(1) if imei else "")
-    for option, name in (("--nas-get-signal-strength", "nas-get-signal-strength"),
-                         ("--wda-get-data-format", "wda-get-data-format"),
-                         ("--nas-get-serving-system", "nas-get-serving-system")):
-        done = guest.sh(f"qmicli -d /dev/cdc-wdm0 {option}", timeout=20, save=f"config1/qmicli-{name}.txt")
-        guest.fact(f"qmicli.{name}.rc", done.returncode)
-    transcript = at_dialogue("/dev/ttyUSB2", [b"ATI", b"AT+CGSN", b"AT+CSQ"], timeout=3.0)
-    (guest.out / "config1" / "at-ttyUSB2.txt").write_bytes(transcript)
-    guest.fact("at.ttyUSB2", transcript.decode("latin-1"))
-    guest.log(f"AT on ttyUSB2: {transcript!r}")
+    if 3 in c1.engines:
+        qmi_checks(guest)
+    else:
+        guest.log("no QMI engine: qmicli not run")
+    if 2 in c1.engines:
+        transcript = at_dialogue("/dev/ttyUSB2", [b"ATI", b"AT+CGSN", b"AT+CSQ"], timeout=3.0)
+        (guest.out / "config1" / "at-ttyUSB2.txt").write_bytes(transcript)
+        guest.fact("at.ttyUSB2", transcript.decode("latin-1"))
+    else:
+        guest.log("no AT engine: no AT dialogue")
 
     if use_mm and os.path.exists("/usr/sbin/ModemManager"):
         from .mm import modemmanager_timing
