@@ -200,3 +200,11 @@ def test_install_plan_for_the_case():
     assert plan["commands"] == ["opkg update", "opkg install kmod-usb-serial-option luci-proto-qmi"]
     newer = explain_host(load_example("we826-mu609"), release="25.12.1")[0]
     assert install_plan(newer, ())["commands"][0] == "apk update"
+
+
+def test_each_listing_of_the_thread_can_be_explained_on_its_own():
+    host = load_example("we826-mu609")
+    listings = [artifact for artifact, _ in host.usb_listings()]
+    assert len(listings) == 3
+    active = [explain_host(host, artifact=artifact)[0].active_config for artifact in listings]
+    assert active == [2, 2, 1]  # two listings before the manual switch, one after

@@ -367,21 +367,24 @@ def install_plan(explanation: ModemExplanation, installed: Tuple[str, ...]) -> D
             "commands": list(packages.install_commands(missing, explanation.recommended.release))}
 
 
-def explain_host(host: Any, release: Optional[str] = None) -> Tuple[ModemExplanation, ...]:
+def explain_host(host: Any, release: Optional[str] = None, artifact: Optional[str] = None) -> Tuple[ModemExplanation, ...]:
     """Every modem-like device of the host. A device shown in several listings is explained
-    from the latest listing that shows the most of its configurations."""
+    from the latest listing that shows the most of its configurations; with ``artifact``,
+    only from that listing (to compare a thread's listings before and after a change)."""
     release = release or (host.release() if hasattr(host, "release") else None)
     chosen: Dict[Tuple[str, str], Tuple[str, UsbDevice]] = {}
     order: List[Tuple[str, str]] = []
-    for artifact, device in host.usb_devices():
+    for artifact_id, device in host.usb_devices():
+        if artifact is not None and artifact_id != artifact:
+            continue
         if not is_modem_like(device):
             continue
         key = (device.vid_pid, device.path)
         if key not in chosen:
             order.append(key)
-            chosen[key] = (artifact, device)
+            chosen[key] = (artifact_id, device)
         elif len(device.configs) >= len(chosen[key][1].configs):
-            chosen[key] = (artifact, device)
+            chosen[key] = (artifact_id, device)
     return tuple(explain_device(chosen[key][1], chosen[key][0], release) for key in order)
 
 
