@@ -886,6 +886,16 @@ def build(version: str, files: Dict[str, bytes]) -> Dict[str, Any]:
             "constants": {c: source.constant(c) for c in DRIVER_CONSTANTS.get(name, ())},
         }
 
+    # usbnet's driver_info flags, by name, so the netdev naming can be read from an entry
+    usbnet_flags = {}
+    for macro_name in sorted(base.macros):
+        macro = base.macros[macro_name]
+        if macro_name.startswith("FLAG_") and macro.source.startswith("include/linux/usb/usbnet.h") \
+                and macro.params is None:
+            value = evaluate(base.expand(macro.body))
+            if isinstance(value, int):
+                usbnet_flags[macro_name] = value
+
     storage_pp = Preprocessor()
     storage_pp.macros.update(base.macros)
     storage = {
@@ -909,6 +919,7 @@ def build(version: str, files: Dict[str, bytes]) -> Dict[str, Any]:
         ],
         "drivers": drivers,
         "storage": storage,
+        "usbnet_flags": usbnet_flags,
     }
 
 

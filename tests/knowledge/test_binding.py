@@ -339,3 +339,11 @@ def test_storage_mode_switch_by_usb_storage() -> None:
     assert storage is not None and storage.driver == "usb-storage" and storage.rule == "storage_probe"
     assert "usb_stor_huawei_e220_init" in storage.reason
     assert storage.package == "kmod-usb-storage"
+
+
+def test_what_binding_creates(mu609: binding.DevicePrediction) -> None:
+    config1, config2 = mu609.config(1), mu609.config(2)
+    assert config1.interface(5).creates == "wwan%d + /dev/cdc-wdm%d (QMI)"  # type: ignore[union-attr]
+    assert config1.interface(0).creates == "ttyUSB%d"  # type: ignore[union-attr]
+    # cdc_info is FLAG_ETHER | FLAG_POINTTOPOINT: eth%d, as the thread's dmesg shows (eth1)
+    assert config2.interface(0).creates.startswith("eth%d")  # type: ignore[union-attr]

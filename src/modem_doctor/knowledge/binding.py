@@ -185,6 +185,7 @@ class InterfacePrediction:
     rejected: Tuple[Tuple[str, str], ...] = ()  # (driver, why its probe refused)
     also_accepted: Tuple[str, ...] = ()  # later drivers whose probe would accept too: the
     # registration (module load) order decided between them
+    creates: str = ""  # what binding gives user space: 'ttyUSB%d', 'wwan%d + /dev/cdc-wdm%d (QMI)'
 
 
 @dataclass(frozen=True)
@@ -927,6 +928,40 @@ def storage_probe(device: UsbDevice, intf: UsbInterface, notes: List[str]) -> Tu
 # ------------------------------------------------------------------ per configuration
 
 
+SERIAL_NODES = {"option": "ttyUSB%d", "qcserial": "ttyUSB%d", "sierra": "ttyUSB%d", "cdc_acm": "ttyACM%d",
+                "hso": "ttyHS%d (and hso%d for data)", "cdc_wdm": "/dev/cdc-wdm%d",
+                "usb-storage": "SCSI disk or CD-ROM (sdX / srX)", "uas": "SCSI disk (sdX)"}
+WDM_CHANNEL = {"qmi_wwan": "QMI", "cdc_mbim": "MBIM", "huawei_cdc_ncm": "AT"}
+
+
+def _netdev_name(flags: int) -> str:
+    """usbnet_probe(): the name template its driver_info flags give the network interface."""
+    named = tables().data.get("usbnet_flags", {})
+    if flags & named.get("FLAG_WWAN", 0x400):
+        return "wwan%d"
+    if flags & named.get("FLAG_WLAN", 0x80):
+        return "wlan%d"
+    if flags & named.get("FLAG_ETHER", 0x20):
+        if flags & named.get("FLAG_POINTTOPOINT", 0x1000):
+            return "eth%d (usb%d when the device reports a locally administered MAC)"
+        return "eth%d"
+    return "usb%d"
+
+
+def _creates(driver: str, entry: Optional[_Entry]) -> str:
+    if driver in SERIAL_NODES:
+        return SERIAL_NODES[driver]
+    flags = 0
+    if entry is not None:
+        _symbol, info = _usbnet_info(driver, entry)
+        value = info.get("flags")
+        flags = value if isinstance(value, int) else 0
+    name = _netdev_name(flags)
+    if driver in WDM_CHANNEL:
+        return "%s + /dev/cdc-wdm%%d (%s)" % (name, WDM_CHANNEL[driver])
+    return name
+
+
 def _kmod(driver: Optional[str]) -> Optional[str]:
     if not driver:
         return None
@@ -958,7 +993,7 @@ def predict_config(device: UsbDevice, config: UsbConfig) -> ConfigPrediction:
                 intf.number, intf.alt, base.driver, base.rule,
                 "altsetting %d of interface %d: drivers bind the interface, not an altsetting" % (intf.alt, intf.number),
                 base.candidates, base.match, base.claimed_by, base.skipped_checks, base.package, base.rejected,
-                base.also_accepted))
+                base.also_accepted, base.creates))
     return ConfigPrediction(config.number, tuple(out), config.active)
 
 
@@ -990,7 +1025,8 @@ def _decide(cfg: _Config, intf: UsbInterface, order: Tuple[str, ...],
         if storage_result.ok and storage_driver:
             return InterfacePrediction(
                 intf.number, intf.alt, storage_driver, storage_result.rule, storage_result.reason,
-                candidates, None, None, tuple(skipped), _kmod(storage_driver), ())
+                candidates, None, None, tuple(skipped), _kmod(storage_driver), (), (),
+                _creates(storage_driver, None))
         rejected.append(("usb-storage", storage_result.reason))
     for driver, entry in matches:
         result = PROBES[driver](cfg, intf, entry)
@@ -1008,7 +1044,8 @@ def _decide(cfg: _Config, intf: UsbInterface, order: Tuple[str, ...],
             reason += " (%s would accept too but registers later)" % ", ".join(later)
         prediction = InterfacePrediction(
             intf.number, intf.alt, driver, result.rule, reason,
-            candidates, match, None, tuple(skipped), _kmod(driver), tuple(rejected), later)
+            candidates, match, None, tuple(skipped), _kmod(driver), tuple(rejected), later,
+            _creates(driver, entry))
         for claimed in result.claims:
             if claimed != intf.number and claimed not in decided:
                 data = cfg.alt0(claimed)
@@ -1017,7 +1054,8 @@ def _decide(cfg: _Config, intf: UsbInterface, order: Tuple[str, ...],
                 decided[claimed] = InterfacePrediction(
                     claimed, data.alt, driver, "usb_driver_claim_interface",
                     "claimed by %s together with interface %d (%s)" % (driver, intf.number, result.reason),
-                    candidates, match, intf.number, tuple(skipped), _kmod(driver), ())
+                    candidates, match, intf.number, tuple(skipped), _kmod(driver), (), (),
+                    "(data interface of %d)" % intf.number)
         return prediction
     if rejected:
         reason = "every matching driver refused: " + "; ".join("%s (%s)" % (d, why) for d, why in rejected)
