@@ -312,7 +312,10 @@ def _recommend(device: UsbDevice, info: Optional[catalog.ModemInfo], configs: Li
             best = next((c for c in matching if c.active), matching[0])
             break
     if best is None:
-        return Recommendation("unknown" if configs else "none", None, None, (), "no configuration offers a data path the tables know")
+        if not configs:
+            return Recommendation("unknown", None, None, (), "the listing shows no configurations and the catalog does not know the ID")
+        path = "none" if all(c.data_path == "none" for c in configs) else "unknown"
+        return Recommendation(path, None, None, (), "no configuration offers a data path the tables know")
     proto = _netifd_proto(best.data_path, best)
     needed: List[str] = []
     for interface in best.interfaces:
