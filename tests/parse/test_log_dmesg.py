@@ -177,7 +177,10 @@ def test_quoted_paste_after_unquoting_keeps_line_numbers() -> None:
     assert gone.line == 17 and gone.device == "1-1.5"
 
 
-@pytest.mark.parametrize("name", ["host-dmesg.txt", "host-dmesg-T.txt", "host-dmesg-x.txt", "host-dmesg-r.txt"])
+@pytest.mark.parametrize(
+    "name",
+    ["host-dmesg.txt", "host-dmesg-T.txt", "host-dmesg-x.txt", "host-dmesg-r.txt", "host-dmesg-iso.txt", "host-dmesg-d.txt"],
+)
 def test_every_flavour_of_this_machines_dmesg(name: str) -> None:
     result = dmesg.parse(read(name))
     plain = dmesg.parse(read("host-dmesg.txt")).value
@@ -188,6 +191,8 @@ def test_every_flavour_of_this_machines_dmesg(name: str) -> None:
     assert [e.message for e in log.entries] == [e.message for e in plain.entries]
     if name == "host-dmesg-T.txt":
         assert log.entries[0].time is None and log.entries[0].wallclock == "Tue Nov 24 02:37:31 2026"
+    elif name == "host-dmesg-iso.txt":
+        assert log.entries[0].time is None and log.entries[0].wallclock == "2026-11-24T02:37:31,000000+00:00"
     else:
         assert log.entries[-1].time == plain.entries[-1].time and plain.entries[-1].time is not None
     if name in ("host-dmesg-x.txt", "host-dmesg-r.txt"):

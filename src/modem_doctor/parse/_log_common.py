@@ -34,11 +34,14 @@ _PORT = r"(?:usb\d+|\d+-\d+(?:\.\d+)*)-port\d+"
 _MAC = re.compile(r"^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$")
 
 # '[   20.091055] ' and the collapsed '[ 20.091055]' / '[20.091055]' of forum pastes.
-KERNEL_STAMP = re.compile(r"^\[\s*(\d{1,10}\.\d{1,9})\]\s?")
+# 'dmesg -d' adds the delta to the previous record: '[    0.000000 <    0.000000>] '.
+KERNEL_STAMP = re.compile(r"^\[\s*(\d{1,10}\.\d{1,9})(?:\s*<\s*\d{1,10}\.\d{1,9}>)?\]\s?")
 # 'dmesg -T': '[Tue Nov 24 02:37:31 2026] '
 HUMAN_STAMP = re.compile(
     r"^\[((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+[A-Z][a-z]{2}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4})\]\s?"
 )
+# 'dmesg --time-format iso': '2026-11-24T02:37:31,000000+00:00 '
+ISO_STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[,.]\d{1,9}(?:[+-]\d{2}:?\d{2}|Z)?)\s")
 
 
 def check_text(kind: str, text: object) -> str:

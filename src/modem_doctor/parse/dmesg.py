@@ -5,6 +5,8 @@ Accepted line shapes::
     [   20.091055] cdc_ether 1-1.2:2.0 eth1: register ...     plain dmesg
     [ 20.091055] cdc_ether ...                                forum paste, spaces collapsed
     [Tue Nov 24 02:37:31 2026] usb 1-1: ...                   dmesg -T
+    2026-11-24T02:37:31,000000+00:00 usb 1-1: ...             dmesg --time-format iso
+    [    7.055116 <    0.002000>] usb 1-1: ...                dmesg -d
     <6>[   20.091055] usb 1-1: ...                            dmesg -r
     kern  :info  : [   20.091055] usb 1-1: ...                dmesg -x
     usb 1-1.2: new high-speed USB device ...                  dmesg -t (no stamp at all)
@@ -22,7 +24,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span, number_lines
 from ..model.log import KernelLog, LogEntry, LogEvent, LogSource
-from ._log_common import HUMAN_STAMP, KERNEL_STAMP, check_lines, check_text, kernel_event, pair_ttys
+from ._log_common import HUMAN_STAMP, ISO_STAMP, KERNEL_STAMP, check_lines, check_text, kernel_event, pair_ttys
 
 KIND = "dmesg"
 TITLE = "kernel log (dmesg)"
@@ -57,7 +59,7 @@ def _split(text: str) -> Tuple[Optional[float], str, str, str, str]:
     stamp = KERNEL_STAMP.match(body)
     if stamp:
         return float(stamp.group(1)), "", facility, level, body[stamp.end() :]
-    human = HUMAN_STAMP.match(body)
+    human = HUMAN_STAMP.match(body) or ISO_STAMP.match(body)
     if human:
         return None, " ".join(human.group(1).split()), facility, level, body[human.end() :]
     return None, "", facility, level, body
