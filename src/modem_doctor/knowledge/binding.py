@@ -840,6 +840,13 @@ def wdm_probe(cfg: _Config, intf: UsbInterface, entry: _Entry) -> _Probe:
     return _accept("wdm_probe", "CDC WDM device (cdc-wdm)", skipped=() if status else ("wdm endpoint check",))
 
 
+def hso_probe(cfg: _Config, intf: UsbInterface, entry: _Entry) -> _Probe:
+    """Mirror of hso_probe(): Option's HSO devices expose their ports on vendor interfaces only."""
+    if intf.cls != CLASS_VENDOR:
+        return _reject("hso_probe", "hso binds vendor-specific (ff) interfaces only")
+    return _accept("hso_probe", "Option HSO port (its function is read from the device at probe time)")
+
+
 def generic_probe(driver: str) -> Callable[[_Config, UsbInterface, _Entry], _Probe]:
     def probe(cfg: _Config, intf: UsbInterface, entry: _Entry) -> _Probe:
         return _accept("%s probe" % driver, "%s accepts the matched interface" % driver)
@@ -859,7 +866,7 @@ PROBES: Dict[str, Callable[[_Config, UsbInterface, _Entry], _Probe]] = {
     "sierra_net": lambda c, i, e: usbnet_probe("sierra_net", c, i, e),
     "zaurus": lambda c, i, e: usbnet_probe("zaurus", c, i, e),
     "cdc_subset": lambda c, i, e: usbnet_probe("cdc_subset", c, i, e),
-    "hso": generic_probe("hso"),
+    "hso": hso_probe,
     "ipheth": generic_probe("ipheth"),
     "cdc_acm": acm_probe,
     "cdc_wdm": wdm_probe,
