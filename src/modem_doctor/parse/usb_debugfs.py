@@ -53,6 +53,13 @@ TITLE = "USB devices (/sys/kernel/debug/usb/devices, /proc/bus/usb/devices)"
 _KV = re.compile(r"([A-Za-z#]+)=\s*(\([^)]*\)|[^\s(]*(?:\([^)]*\))?)")
 
 _KEY_FIRST = re.compile(r"[A-Za-z#]+=")
+# 'E:  Ad=81(I) Atr=03(Int.) MxPS=  64 Ivl=2ms' as the kernel prints it; anything else
+# (damaged, reordered) goes through the general key=value reader
+_I_FAST = re.compile(
+    r"I:[* ]\s*If#=\s*(0x[0-9a-fA-F]+|\d+)\s+Alt=\s*(\d+)\s+#EPs=\s*(\d+)\s+Cls=([0-9a-fA-F]{2})\([^)]*\)\s*"
+    r"Sub=([0-9a-fA-F]{2})\s+Prot=([0-9a-fA-F]{2})\s+Driver=(\S*)\s*$"
+)
+_E_FAST = re.compile(r"E:\s*Ad=([0-9a-fA-F]{2})\(([IO])\)\s*Atr=([0-9a-fA-F]{2})\([^)]*\)\s*MxPS=\s*(\d+)\s*Ivl=(\S+)\s*$")
 
 # The field each record ends with: a record without it was cut by a line wrap.
 _LAST_KEY = {
@@ -185,6 +192,60 @@ def parse_lettered(
                 device.serial = value
             device.last_line = number
             continue
+        if letter == "E" and interface is not None:
+            # fast path for the most frequent record in its usual layout
+            fast = _E_FAST.match(body)
+            if fast is not None:
+                ad, io, atr, mxps, ivl = fast.groups()
+                interface.endpoints.append(
+                    Endpoint(
+                        address=int(ad, 16),
+                        direction="in" if io == "I" else "out",
+                        transfer=_TRANSFER[int(atr, 16) & 3],
+                        max_packet=int(mxps),
+                        interval=ivl,
+                        line=number,
+                    )
+                )
+                if device is not None:
+                    device.last_line = number
+                continue
+        if letter == "I":
+            fast = _I_FAST.match(body)
+            if fast is not None:
+                num, alt, eps, cls, sub, prot, driver_text = fast.groups()
+                values = (to_int(num), int(alt), int(eps), int(cls, 16), int(sub, 16), int(prot, 16))
+                driver: Optional[str] = driver_text
+            else:
+                found = dict(_KV.findall(body, 2))
+                if "If#" not in found:
+                    unparsed.append(Unparsed(number, original, "interface record without If#"))
+                    continue
+                values = (
+                    to_int(found["If#"]),
+                    to_int(found.get("Alt", "0")),
+                    to_int(found.get("#EPs", "0")),
+                    leading_hex(found.get("Cls", "-1"), -1),
+                    to_hex(found.get("Sub", "-1"), -1),
+                    to_hex(found.get("Prot", "-1"), -1),
+                )
+                driver = found.get("Driver")
+            if device is None:
+                device = DeviceBuilder(number)
+                devices.append(device)
+                seen_descriptor = False
+            if config is None:
+                # an excerpt that starts below its C: line; keep the interfaces anyway
+                config = ConfigBuilder(number)
+                device.configs.append(config)
+            interface = InterfaceBuilder(number)
+            (interface.number, interface.alt, interface.num_endpoints, interface.cls, interface.subclass,
+             interface.protocol) = values
+            interface.driver_text = driver
+            interface.star = star
+            config.interfaces.append(interface)
+            device.last_line = number
+            continue
         fields: Dict[str, str] = dict(_KV.findall(body, 2))
         if letter == "E":
             if interface is None or "Ad" not in fields:
@@ -210,30 +271,6 @@ def parse_lettered(
             )
             if device is not None:
                 device.last_line = number
-            continue
-        if letter == "I":
-            if "If#" not in fields:
-                unparsed.append(Unparsed(number, original, "interface record without If#"))
-                continue
-            if device is None:
-                device = DeviceBuilder(number)
-                devices.append(device)
-                seen_descriptor = False
-            if config is None:
-                # an excerpt that starts below its C: line; keep the interfaces anyway
-                config = ConfigBuilder(number)
-                device.configs.append(config)
-            interface = InterfaceBuilder(number)
-            interface.number = to_int(fields["If#"])
-            interface.alt = to_int(fields.get("Alt", "0"))
-            interface.num_endpoints = to_int(fields.get("#EPs", "0"))
-            interface.cls = leading_hex(fields.get("Cls", "-1"), -1)
-            interface.subclass = to_hex(fields.get("Sub", "-1"), -1)
-            interface.protocol = to_hex(fields.get("Prot", "-1"), -1)
-            interface.driver_text = fields.get("Driver")
-            interface.star = star
-            config.interfaces.append(interface)
-            device.last_line = number
             continue
         if letter == "T":
             device = DeviceBuilder(number)
