@@ -21,6 +21,12 @@ a mail client (the tail of a record on the next line), records glued on one line
 reader takes fields by key, not by column, re-joins a wrapped tail when the record it
 belongs to is missing its last field, and splits glued records. ``usb_devices`` reuses
 this reader: its output has the same letters.
+
+Port paths come from the T: lines (``rebuild_paths``): 'usb1' for a root hub, '1-1' on
+its first port, '1-1.2' below that hub's second port. Mail excerpts often show one
+device without the hubs above it: a device at Lev=01 still gets its exact path; deeper
+ones get '?' for each port not shown ('1-?.2', ``path_exact=False``), which
+``path_matches`` compares with paths from dmesg or sysfs.
 """
 
 from __future__ import annotations
