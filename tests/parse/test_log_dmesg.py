@@ -299,3 +299,14 @@ def test_tty_takes_the_interface_of_the_converter_line_before_it() -> None:
     assert (first.subject, first.interface) == ("ttyUSB1", "")
     assert (second.subject, second.interface, second.driver) == ("ttyUSB2", "2-2:1.2", "option")
     assert second.attr("interface_from_line") == "3"
+
+
+def test_cant_set_config_error_32() -> None:
+    log = dmesg.parse(read("github-quecpython-4-dmesg-cant-set-config-32.txt")).value
+    (error,) = log.events_of(K.USB_ERROR)
+    assert (error.device, error.error_code, error.time) == ("1-1", -32, 507.517081)
+    assert error.detail == "can't set config #1, error -32"
+    assert [e.detail for e in log.events_of(K.CONFIG_NOTE)] == [
+        "config 1 has an invalid interface number: 32 but max is 8",
+        "config 1 has no interface number 8",
+    ]
