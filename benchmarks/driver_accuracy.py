@@ -29,7 +29,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
@@ -174,6 +174,7 @@ def main() -> int:
     config_checks = Counter()
     order_notes: List[str] = []
     alias_right = 0
+    per_driver: Dict[str, List[int]] = defaultdict(lambda: [0, 0])  # listed driver -> [right, total]
     foreign_drivers: Counter = Counter()
     for path in sorted(corpus.glob("*.txt")):
         head, devices = devices_of(path)
@@ -194,6 +195,10 @@ def main() -> int:
             if device.num_configs == 1:
                 config_checks["single-config devices where the choice is 1"] += int(prediction.chosen_config == active.number)
                 config_checks["single-config devices"] += 1
+            else:
+                config_checks["multi-config devices (listing shows only the active one, choice not replayable)"] += 1
+                config_checks["multi-config devices where usb_choose_configuration says so"] += int(
+                    prediction.chosen_config is None)
             predicted_config = prediction.config(active.number)
             assert predicted_config is not None
             if foreign:
@@ -209,6 +214,8 @@ def main() -> int:
                 if listed == USERSPACE:
                     listed = None
                 totals["interfaces"] += 1
+                per_driver[listed or "(none)"][1] += 1
+                per_driver[listed or "(none)"][0] += int(predicted == listed)
                 if guess is not None and guess.also_accepted and not foreign:
                     totals["order-sensitive"] += 1
                     if listed == predicted:
@@ -257,6 +264,8 @@ def main() -> int:
     accuracy = trusted_right / max(trusted, 1)
     print("trustworthy interfaces: %d, right: %d (%.2f%%; aim %.0f%%)" % (
         trusted, trusted_right, 100.0 * accuracy, 100 * AIM))
+    print("per listed driver (right/compared, all listings): %s" % ", ".join(
+        "%s %d/%d" % (name, right, count) for name, (right, count) in sorted(per_driver.items())))
     print("drivers outside the 6.1 tree seen (listings set aside): %s" % ", ".join(
         "%s %d" % item for item in sorted(foreign_drivers.items())))
     print("interfaces where several drivers accept (load order decides): %d, listing agrees with the "
