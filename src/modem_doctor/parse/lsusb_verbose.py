@@ -325,7 +325,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
         elif body.startswith(_OTHER_SECTIONS):
             reader.close_parts()
             reader.context = "other"
-        elif body.startswith(_NOTES):
+        elif body.startswith(_NOTES) and in_device:
             pass  # lsusb's own notes about what it could not read
         elif body.endswith(":") and indent > reader.base_indent and in_device:
             # a class-specific descriptor we do not model (HID, audio, video...)
