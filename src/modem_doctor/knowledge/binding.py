@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..errors import KnowledgeError
-from ..model.usb import Endpoint, UsbConfig, UsbDevice, UsbInterface
+from ..model.usb import Endpoint, ListingFormat, UsbConfig, UsbDevice, UsbInterface
 from ._data import load_json
 
 TABLES_FILE = "kernel/usb-tables.json"
@@ -1096,9 +1096,15 @@ def usb_choose_configuration(device: UsbDevice, bus_ma: Optional[int] = None) ->
     """
     rule = "usb_choose_configuration"
     configs = list(device.configs)
-    total = device.num_configs or len(configs)
     if not configs:
         return None, rule, "the listing shows no configuration"
+    total = device.num_configs
+    if not total:
+        if device.listing_format in (ListingFormat.DEBUGFS, ListingFormat.LSUSB_VERBOSE):
+            total = len(configs)  # these formats list every configuration
+        else:
+            return None, rule, ("the listing shows neither bNumConfigurations nor the inactive "
+                                "configurations; the choice cannot be replayed")
     if total > len(configs):
         if total == 1 or len(configs) == 0:
             pass
