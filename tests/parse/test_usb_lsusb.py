@@ -134,3 +134,20 @@ def test_tree_excerpt_without_root_lines_quoted_four_deep() -> None:
     # prose, kernel lines and an lsusb line are not tree lines
     assert len(parsed.unparsed) == 18
     assert "Bus 002 Device 004" in parsed.unparsed[16].text
+
+
+def test_tree_wrapped_anywhere_reads_the_same() -> None:
+    import textwrap
+
+    lines = number_lines(_text("lsusb-t-em7455-rpi4-pilot.md"))[7:20]
+    expected = lsusb_tree.parse_lines(lines).value
+    for width in (25, 32, 40, 45, 60, 70):
+        wrapped = []
+        for line in lines:
+            # a mail client breaks at spaces and keeps the indentation of the first piece
+            pieces = textwrap.wrap(line.text, width=width, break_long_words=False, drop_whitespace=False)
+            wrapped.extend(Line(line.number, piece.rstrip() if k else piece) for k, piece in enumerate(pieces))
+        assert len(wrapped) > len(lines)
+        parsed = lsusb_tree.parse_lines(wrapped)
+        assert parsed.unparsed == (), width
+        assert parsed.value == expected, width

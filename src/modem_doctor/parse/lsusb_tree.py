@@ -94,11 +94,9 @@ def _logical_lines(lines: Sequence[Line]) -> List[Tuple[Line, str, int]]:
         if out and body and not body.startswith(("|__", "/:", "ID ")):
             previous, text, column = out[-1]
             is_entry = text.startswith(("|__", "/:"))
-            if is_entry and "Driver=" not in text and body.startswith(("Driver=", "Class=")):
+            if is_entry and not _SPEED_END.search(text):
+                # every entry ends with its speed ('480M'): one that does not was wrapped
                 out[-1] = (previous, f"{text} {body}", column)
-                continue
-            if is_entry and not _SPEED_END.search(text) and _SPEED_END.match(body):
-                out[-1] = (previous, f"{text} {body}", column)  # only the speed wrapped
                 continue
         out.append((line, body, len(raw) - len(body)))
     return out
