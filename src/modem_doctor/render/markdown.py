@@ -30,7 +30,7 @@ def _fence(text: str, language: str = "sh") -> List[str]:
 
 def _modem_section(modem: Dict[str, Any]) -> List[str]:
     name = " ".join(part for part in (modem.get("vendor"), modem.get("model")) if part) or "An unknown modem"
-    facts = [part for part in (modem.get("generation"), modem.get("form_factor")) if part]
+    facts = [part for part in ((modem.get("radio") or "").upper() or None, modem.get("form_factor")) if part]
     where = f" at USB port `{modem['usb_path']}`" if modem.get("usb_path") else ""
     lines = [f"**{name}** (`{modem['vid']}:{modem['pid']}`){' — ' + ', '.join(facts) if facts else ''}{where}."]
     configs = modem.get("configs", [])

@@ -21,7 +21,7 @@ def modem_lines(modem: Dict[str, Any]) -> List[str]:
     """The identity and configurations of one modem, as the explain command shows them."""
     name = " ".join(part for part in (modem.get("vendor"), modem.get("model")) if part) or "unknown modem"
     head = f"Modem {modem['vid']}:{modem['pid']} {name}"
-    extra = [part for part in (modem.get("generation"), modem.get("form_factor")) if part]
+    extra = [part for part in ((modem.get("radio") or "").upper() or None, modem.get("form_factor")) if part]
     if extra:
         head += f" ({', '.join(extra)})"
     if modem.get("usb_path"):
