@@ -97,6 +97,7 @@ class ModemExplanation:
     storage_mode: bool = False
     modeswitch_targets: Tuple[str, ...] = ()
     switch: Switch = Switch("none")
+    mode_command: Optional[catalog.ModeCommand] = None
     openwrt_wwan: Optional[Dict[str, Any]] = None
     modeswitch_entries: Tuple[Dict[str, Any], ...] = ()
 
@@ -187,6 +188,7 @@ def explain_device(device: UsbDevice, artifact: str = "", release: Optional[str]
         storage_mode=storage,
         modeswitch_targets=tuple(dict.fromkeys(targets)),
         switch=switch,
+        mode_command=info.mode_command if info else None,
         openwrt_wwan=_wwan_record(device.vid_pid),
         modeswitch_entries=entries,
     )
@@ -432,6 +434,7 @@ def to_json(explanation: ModemExplanation) -> Dict[str, Any]:
                         "package": i.package,
                         "alt": i.alt,
                         "role_source": i.role_source,
+                        "role_detail": i.role_detail,
                         "driver_rule": i.driver_rule,
                     }
                     for i in config.interfaces
@@ -456,11 +459,20 @@ def to_json(explanation: ModemExplanation) -> Dict[str, Any]:
             "reason": explanation.switch.reason,
             "caveat": explanation.switch.caveat,
         },
+        "mode_command": _mode_command_json(explanation.mode_command),
         "openwrt_wwan": explanation.openwrt_wwan,
         "usb_modeswitch": list(explanation.modeswitch_entries),
         "notes": list(explanation.notes),
         "sources": list(explanation.catalog_sources),
     }
+
+
+def _mode_command_json(command: Optional[catalog.ModeCommand]) -> Optional[Dict[str, Any]]:
+    if command is None:
+        return None
+    return {"name": command.name, "query": command.query, "set": command.set, "reset": command.reset,
+            "unlock": command.unlock, "values": dict(command.values), "persistent": command.persistent,
+            "note": command.note, "sources": list(command.sources)}
 
 
 def render_text(explanations: Tuple[ModemExplanation, ...]) -> str:
