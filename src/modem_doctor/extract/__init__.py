@@ -69,7 +69,12 @@ def repair_lines(text: str) -> Iterator[Line]:
     odd spaces (no-break, zero-width, tabs), trailing blanks, mail quoting, and a prompt
     glued to the end of an output line (split into two lines with the same number)."""
     for number, raw in enumerate(text.splitlines(), 1):
-        cleaned = raw.translate(_SPACES).rstrip() if len(raw) <= MAX_LINE else raw
+        if len(raw) > MAX_LINE:
+            cleaned = raw
+        elif raw.isascii():
+            cleaned = raw.replace("\t", " ").rstrip() if "\t" in raw else raw.rstrip()
+        else:
+            cleaned = raw.translate(_SPACES).rstrip()
         if cleaned[:4].lstrip(" ").startswith(">"):
             cleaned = _QUOTE.sub("", cleaned, count=1)
         if "`" in cleaned or "[" in cleaned:
@@ -290,13 +295,15 @@ class _Builder:
         """Is ``following`` the rest of ``line``, cut by wrapping, where only the two
         together are output (an apk line cut before its '{origin}', 'Downloading' and
         its URL)? Checked before ``line`` is read, since alone it looks like prose."""
+        soft = line.number in self.soft_breaks
+        if self.wrap_width is None and not soft and not line.text.endswith("\\"):
+            return False  # the common case: an unwrapped text
         text = line.text.strip()
         rest = following.text.strip()
         if not text or not rest or len(text) > MAX_LINE or len(rest) > MAX_LINE:
             return False
         if text.endswith("\\") and (read_prompt(line.text) or read_bare(line.text[:-1])):
             return True  # a command continued on the next line by the shell's backslash
-        soft = line.number in self.soft_breaks
         width = self.wrap_width
         if not soft:
             if width is None or self.raw_length(line) + 1 + len(rest.split(None, 1)[0]) <= width:

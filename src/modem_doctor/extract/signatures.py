@@ -233,13 +233,15 @@ class DmesgSignature(Signature):
     (``dmesg -t``, a kernel built without printk times) are taken only after a ``dmesg``
     command or inside a timestamped block."""
 
-    _TIME = re.compile(r"^(?:<\d+>)?\[\s*(\d+)\.(\d+)\]")
+    _TIME = re.compile(r"^(?:<\d+>)?\[\s*(\d+)\.(\d+)(?:\s*<\s*\d+\.\d+>)?\]")
 
     def __init__(self) -> None:
         super().__init__(
             "dmesg",
             start=(
-                r"(?:<\d+>)?\[\s*\d+\.\d+\]|\[(?:" + _DAY + r")\s+" + _MONTH + r"\s+\d+\s+\d\d:\d\d:\d\d\s+\d{4}\]"
+                r"(?:<\d+>)?\[\s*\d+\.\d+(?:\s*<\s*\d+\.\d+>)?\]"
+                r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d+[+-]\d\d:?\d\d\s"  # dmesg --time-format iso
+                r"|\[(?:" + _DAY + r")\s+" + _MONTH + r"\s+\d+\s+\d\d:\d\d:\d\d\s+\d{4}\]"
                 r"|(?:kern|user|daemon|syslog)\s*:(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s"
                 r"|usb\s+\d+-[\d.]+:\s+(?:new\s|New USB device|Product:|Manufacturer:|SerialNumber:|USB disconnect|reset\s)"
                 r"|usbcore:\s+registered new|(?:option|qmi_wwan|cdc_ether|cdc_wdm|cdc_mbim|cdc_ncm|huawei_cdc_ncm|rndis_host|cdc_acm|sierra|qcserial)\d*\s+\d+-[\d.]+:\d+\.\d+:?\s"

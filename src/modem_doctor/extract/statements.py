@@ -53,6 +53,7 @@ class Statement:
     kind: str
     pattern: Pattern[str]
     value: Callable[["re.Match[str]"], Optional[str]]
+    words: Tuple[str, ...] = ()  # lower-case words one of which every match contains
 
 
 # Words that follow 'APN is' in prose but are not an APN.
@@ -88,6 +89,7 @@ STATEMENTS: Tuple[Statement, ...] = (
             re.IGNORECASE,
         ),
         _release,
+        ("openwrt", "lede"),
     ),
     # SIM PIN: 'no PIN on the SIM', 'PIN is disabled', 'SIM without PIN', 'PIN lock removed'.
     Statement(
@@ -99,6 +101,7 @@ STATEMENTS: Tuple[Statement, ...] = (
             re.IGNORECASE,
         ),
         _const("none"),
+        ("pin",),
     ),
     Statement(
         "sim_pin",
@@ -108,6 +111,7 @@ STATEMENTS: Tuple[Statement, ...] = (
             re.IGNORECASE,
         ),
         _const("enabled"),
+        ("pin", "locked"),
     ),
     # APN: 'APN is internet', 'APN: three.co.uk', "apn 'web.vodafone.de'", 'APN = "iot.1nce.net"'.
     Statement(
@@ -119,6 +123,7 @@ STATEMENTS: Tuple[Statement, ...] = (
             re.IGNORECASE,
         ),
         lambda match: _apn_value(match.group(1) or match.group(2) or match.group(3)),
+        ("apn",),
     ),
     # The modem is the only way out: packages cannot be downloaded through it while it is down.
     Statement(
@@ -132,6 +137,7 @@ STATEMENTS: Tuple[Statement, ...] = (
             re.IGNORECASE,
         ),
         _const("yes"),
+        ("only", "no ", "without", "sole"),
     ),
     # A configuration or mode that does not survive a reboot or re-plug.
     Statement(
@@ -143,6 +149,7 @@ STATEMENTS: Tuple[Statement, ...] = (
             re.IGNORECASE,
         ),
         _const("yes"),
+        ("boot", "restart", "power", "plug"),
     ),
 )
 
@@ -190,8 +197,12 @@ def extract_statements(lines: Sequence[Line], source: str = "") -> Tuple[StatedF
         text = line.text
         if len(text) > 4096 or not text.strip():
             continue
-        facts.extend(_model_facts(line, source))
+        lowered = text.lower()
+        if any(char.isdigit() for char in text):
+            facts.extend(_model_facts(line, source))
         for statement in STATEMENTS:
+            if not any(word in lowered for word in statement.words):
+                continue  # none of the words the pattern needs: skip it cheaply
             for match in statement.pattern.finditer(text):
                 value = statement.value(match)
                 if value:
