@@ -3,13 +3,18 @@ MBIM, ECM, NCM, RNDIS, ADB, storage/CD-ROM, or unknown.
 
 Sources, in the order they are trusted (each assignment names the one it used):
 
-1. standard class triples (USB-IF class codes: CDC ECM/NCM/MBIM, RNDIS, mass storage, ADB);
+1. standard class triples (USB-IF class codes: CDC ECM/NCM/MBIM, RNDIS, mass storage, ADB),
+   and a CDC data interface takes the role of the control interface it is paired with;
 2. the catalog's per-model port map for that composition (``data/modems``);
 3. ModemManager's port-type facts for the VID:PID (its ``77-mm-*-port-types.rules``);
-4. vendor conventions: Huawei's class/subclass/protocol codes, Quectel and Sierra interface
-   numbers, the Qualcomm SDX protocol codes 0x30/0x40/0x50/0x60 (``data/modems`` ``conventions``);
-5. OpenWrt's wwan record for the ID (the control/data tty indexes wwan.sh uses);
-6. the driver that binds (or is predicted to): qmi_wwan means QMI, cdc_mbim MBIM...
+4. CDC ACM ports (02/02) not named by 2 or 3 are AT ports;
+5. the qcserial interface layout the kernel table gives the ID (Gobi 1K/2K+, Sierra);
+6. vendor conventions: Huawei's class/subclass/protocol codes, Quectel and Sierra interface
+   numbers (only on the documented interface shape), the Qualcomm SDX protocol codes
+   0x30/0x40/0x50/0x60 (``data/modems`` ``conventions``);
+7. the driver that binds (or is predicted to): qmi_wwan means QMI, cdc_mbim MBIM...;
+8. OpenWrt's wwan record for the ID (the control/data tty indexes wwan.sh uses), for
+   serial ports nothing above explained.
 """
 
 from __future__ import annotations
