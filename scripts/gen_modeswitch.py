@@ -189,12 +189,13 @@ def _read_system() -> Tuple[bytes, str, str, str]:
     return pack, rules, version, ""
 
 
-def _download() -> str:
-    tmp = tempfile.mkdtemp(prefix="modeswitch-")
-    subprocess.run(["apt-get", "download", PACKAGE], check=True, cwd=tmp, capture_output=True)
-    for name in os.listdir(tmp):
-        if name.endswith(".deb"):
-            return os.path.join(tmp, name)
+def _download_and_read() -> Tuple[bytes, str, str, str]:
+    """``apt-get download`` into a temporary directory, read it, leave nothing behind."""
+    with tempfile.TemporaryDirectory(prefix="modeswitch-") as tmp:
+        subprocess.run(["apt-get", "download", PACKAGE], check=True, cwd=tmp, capture_output=True)
+        for name in sorted(os.listdir(tmp)):
+            if name.endswith(".deb"):
+                return _read_deb(os.path.join(tmp, name))
     raise FileNotFoundError("apt-get download produced no .deb")
 
 
@@ -215,7 +216,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         elif args.system:
             inputs = _read_system()
         else:
-            inputs = _read_deb(_download())
+            inputs = _download_and_read()
     except (OSError, subprocess.CalledProcessError) as error:
         print(f"gen_modeswitch: inputs unavailable: {error}", file=sys.stderr)
         return 2
