@@ -36,7 +36,10 @@ AREAS: Tuple[str, ...] = ("USB", "DRV", "MOD", "PKG", "NET", "CTL", "SIM", "REG"
 
 # Module names in this package, in the order a forum expert would check
 # (enumeration, drivers, composition, session, routing).
-RULES: Tuple[str, ...] = ()
+RULES: Tuple[str, ...] = (
+    "usb002_wrong_usb_configuration",
+    "usb004_netdev_dropped",
+)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""USB004 netdev-dropped
+
+## What it detects
+A modem's network device registered by a USB network driver and unregistered again
+(``cdc_ether 1-1.2:2.0 eth1: register ...`` then ``... unregister ...``), and whether a
+``USB disconnect`` of the same device is near the unregister.
+
+## Why it matters
+With a disconnect nearby the modem re-enumerated (a firmware reset, a power dip, or a
+configuration write); without one the driver was unbound while the modem stayed on
+the bus (a configuration change, ``usbmode`` detaching interface 0, or a manual unbind).
+Either way the netdev the user configured (``eth1``) is gone, which is why "it worked
+for five seconds" or the interface never comes up.
+
+## Evidence
+The register and unregister lines, and the disconnect line when there is one.
+
+## Fix
+Re-enumeration: look at power and at what resets the modem. Unbind: find what changes
+the configuration or detaches the driver; for a multi-configuration modem choose the
+configuration deliberately (USB002). A log filtered with ``grep`` may hide the
+disconnect: post the unfiltered ``dmesg``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, List, Optional
+
+from ..model.findings import Finding, Severity
+from ..model.log import LogEventKind
+from . import Rule
+from .context import Context
+
+NEAR_SECONDS = 3.0
+
+
+def _device_of(event_device: str) -> str:
+    """'1-1.2:2.0' -> '1-1.2'."""
+    return event_device.split(":", 1)[0]
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.host.logs:
+        log = item.value
+        events = getattr(log, "events", ())
+        registered = {}
+        for event in events:
+            if event.kind is LogEventKind.NETDEV_REGISTER and event.subject:
+                registered[(event.subject, _device_of(event.device or ""))] = event
+                continue
+            if event.kind is not LogEventKind.NETDEV_UNREGISTER or not event.subject:
+                continue
+            device = _device_of(event.device or "")
+            start = registered.pop((event.subject, device), None)
+            if start is None:
+                continue
+            disconnect = _near_disconnect(events, device, event.time)
+            artifact = ctx.host.artifact(item.artifact)
+            filtered = bool(artifact and artifact.command and "grep" in artifact.command)
+            evidence = [ctx.cite(item.artifact, start.line, start.text), ctx.cite(item.artifact, event.line, event.text)]
+            held = ""
+            if start.time is not None and event.time is not None:
+                held = f" {event.time - start.time:.1f} s later"
+            if disconnect is not None:
+                evidence.append(ctx.cite(item.artifact, disconnect.line, disconnect.text))
+                cause = "the modem re-enumerated (a USB disconnect comes with it)"
+            else:
+                cause = "the driver was unbound while the modem stayed connected (no USB disconnect)"
+                if filtered:
+                    cause += "; the log was filtered with grep, so a disconnect may be hidden"
+            evidence.extend(_later_unbound_listing(ctx, device, start.driver or ""))
+            yield Finding(
+                code=RULE.code,
+                severity=Severity.WARNING,
+                title=f"{start.driver or 'the driver'} registered {event.subject} for USB {device} and dropped it{held}: {cause}",
+                evidence=tuple(evidence),
+                why=(
+                    f"{event.subject} no longer exists, so an interface configured on it cannot come up. "
+                    "A re-enumeration points at power or a modem reset; an unbind points at a configuration "
+                    "change or a tool detaching the driver."
+                ),
+                fix=(
+                    "Post the unfiltered `dmesg` to see what happened around the unregister."
+                    if filtered and disconnect is None
+                    else "Find what resets or re-configures the modem; choose its USB configuration deliberately."
+                ),
+                modem=None,
+                rule=RULE.name,
+            )
+
+
+def _near_disconnect(events, device: str, when: Optional[float]):  # type: ignore[no-untyped-def]
+    for event in events:
+        if event.kind is LogEventKind.DISCONNECT and _device_of(event.device or "") == device:
+            if when is None or event.time is None or abs(event.time - when) <= NEAR_SECONDS:
+                return event
+    return None
+
+
+def _later_unbound_listing(ctx: Context, device_path: str, driver: str) -> List:  # type: ignore[type-arg]
+    """The I: lines of a listing showing the dropped driver's interfaces now unbound."""
+    cited = []
+    for artifact, device in ctx.host.usb_devices():
+        if device.path != device_path or device.active_config is None:
+            continue
+        for iface in device.active_config.interfaces:
+            if iface.driver_state.value == "unbound" and iface.cls in (0x02, 0x0A) and iface.line:
+                cited.append(ctx.cite(artifact, iface.line))
+        if cited:
+            break
+    return cited
+
+
+RULE = Rule(
+    code="USB004",
+    name="netdev-dropped",
+    severity=Severity.WARNING,
+    summary="a modem's network device was registered and then unregistered",
+    check=check,
+)
