@@ -151,3 +151,18 @@ def test_tree_wrapped_anywhere_reads_the_same() -> None:
         parsed = lsusb_tree.parse_lines(wrapped)
         assert parsed.unparsed == (), width
         assert parsed.value == expected, width
+
+
+def test_lsusb_names_wrapped_by_mail_client() -> None:
+    import textwrap
+
+    lines = number_lines(_text("lsusb-ec25-armbian-9456.txt"))
+    expected = lsusb.parse_lines(lines).value.devices
+    for width in (40, 50, 60):
+        wrapped = [Line(line.number, piece) for line in lines
+                   for piece in (textwrap.wrap(line.text, width, break_long_words=False) or [""])]
+        devices = lsusb.parse_lines(wrapped).value.devices
+        assert [(d.bus, d.devnum, d.vid_pid) for d in devices] == [(d.bus, d.devnum, d.vid_pid) for d in expected]
+        # every name but the last device's is whole again (see the module docstring)
+        assert [d.ids_name for d in devices][:-1] == [d.ids_name for d in expected][:-1]
+        assert "Quectel Wireless Solutions Co., Ltd. EC25 LTE modem" in [d.ids_name for d in devices]
