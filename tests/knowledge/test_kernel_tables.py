@@ -203,3 +203,90 @@ def test_regenerating_reproduces_the_committed_files() -> None:
     result = subprocess.run([sys.executable, str(SCRIPT), "--check", "--no-download"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+# ------------------------------------------------------------------ cross-check with the built modules
+
+
+MODULE_FILES = {"cdc_acm": "cdc-acm.ko", "cdc_wdm": "cdc-wdm.ko"}
+
+
+def _modalias(entry: Dict[str, Any]) -> str:
+    """The alias file2alias writes for a usb_device_id without a bcdDevice range."""
+    flags = entry.get("match_flags", 0)
+
+    def field(bit: int, key: str, width: int) -> str:
+        return "%0*X" % (width, entry.get(key, 0)) if flags & bit else "*"
+
+    alias = "usb:v%sp%sd*dc%sdsc%sdp%sic%sisc%sip%sin%s" % (
+        field(0x1, "idVendor", 4), field(0x2, "idProduct", 4), field(0x10, "bDeviceClass", 2),
+        field(0x20, "bDeviceSubClass", 2), field(0x40, "bDeviceProtocol", 2), field(0x80, "bInterfaceClass", 2),
+        field(0x100, "bInterfaceSubClass", 2), field(0x200, "bInterfaceProtocol", 2),
+        field(0x400, "bInterfaceNumber", 2))
+    return alias + "*" if flags & 0x400 else alias
+
+
+def _linux_image_deb(version: str) -> Any:
+    for directory in gen.CACHE_DIRS:
+        found = sorted(Path(directory).glob("**/linux-image-6.1.*-amd64_%s_amd64.deb" % version))
+        if found:
+            return found[-1]
+    return None
+
+
+def _module_aliases(deb: Path, drivers: List[str], modinfo: str, scratch: Path) -> Dict[str, List[str]]:
+    """usb: aliases of each driver's module in the linux-image .deb (cached beside it: reading
+    the 70 MB package takes seconds)."""
+    import io
+    import lzma
+    import tarfile
+
+    cache = Path(gen.CACHE_DIRS[0]) / (deb.name + ".usb-aliases.json")
+    if cache.exists():
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if set(drivers) <= set(cached):
+            return {name: cached[name] for name in drivers}
+    wanted = {MODULE_FILES.get(name, name + ".ko"): name for name in drivers}
+    members = {name: (offset, size) for name, offset, size in gen._ar_members(str(deb))}
+    offset, size = members[next(name for name in members if name.startswith("data.tar"))]
+    with open(deb, "rb") as handle:
+        handle.seek(offset)
+        blob = handle.read(size)
+    found: Dict[str, List[str]] = {}
+    with lzma.open(io.BytesIO(blob)) as xz, tarfile.open(fileobj=xz, mode="r|") as tree:
+        for info in tree:
+            base = info.name.rsplit("/", 1)[-1]
+            if base in wanted and "/kernel/drivers/" in info.name:
+                extracted = tree.extractfile(info)
+                assert extracted is not None
+                target = scratch / base
+                target.write_bytes(extracted.read())
+                aliases = subprocess.run([modinfo, "-F", "alias", str(target)], capture_output=True,
+                                         text=True, check=True).stdout.split()
+                found[wanted[base]] = sorted(a for a in aliases if a.startswith("usb:"))
+    try:
+        cache.write_text(json.dumps(found, sort_keys=True), encoding="utf-8")
+    except OSError:
+        pass
+    return found
+
+
+def test_tables_match_the_aliases_of_debians_built_modules(data: Dict[str, Any], tmp_path: Path) -> None:
+    """The compiler's own reading of the same tables: Debian's linux-image of the same
+    version carries each module's aliases (file2alias output). Every alias must come from an
+    entry; extra entries may only be ones under a CONFIG_ option Debian leaves off."""
+    import collections
+    import shutil
+
+    modinfo = shutil.which("modinfo") or ("/sbin/modinfo" if Path("/sbin/modinfo").exists() else None)
+    deb = _linux_image_deb(data["kernel"]["package_version"])
+    if deb is None or modinfo is None:
+        pytest.skip("needs the linux-image-6.1 .deb of the same version in .lab-cache/ and modinfo (kmod)")
+    found = _module_aliases(deb, sorted(data["drivers"]), modinfo, tmp_path)
+    assert set(found) == set(data["drivers"])
+    for name, aliases in sorted(found.items()):
+        reference = collections.Counter(aliases)
+        ours = collections.Counter(_modalias(e) for e in data["drivers"][name]["entries"])
+        conditional = collections.Counter(_modalias(e) for e in data["drivers"][name]["entries"] if "under" in e)
+        assert not reference - ours, (name, sorted(reference - ours)[:5])
+        assert not (ours - reference) - conditional, (name, sorted((ours - reference) - conditional)[:5])
