@@ -1010,6 +1010,11 @@ def provenance(data: Dict[str, Any], deb_name: str) -> str:
         "",
         "SHA-256 of every file read is in the JSON's `sources` key.",
         "",
+        "Cross-check: `tests/knowledge/test_kernel_tables.py` compares every entry with the `usb:`",
+        "aliases `modinfo` prints for the modules of Debian's `linux-image-6.1.0-*-amd64` of the",
+        "same version (the compiler's reading of the same tables). They agree entry for entry;",
+        "the only extra entries are cdc-acm ones under CONFIG_ options Debian's build leaves off.",
+        "",
     ])
 
 
