@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from modem_doctor.model.common import Line, number_lines
 from modem_doctor.model.usb import DriverState, ListingFormat
 from modem_doctor.parse import lsusb_verbose
@@ -184,3 +186,17 @@ def test_excerpt_starting_below_the_device_descriptor() -> None:
     assert [(i.number, i.alt) for i in config.interfaces] == [(10, 0), (11, 0), (11, 1)]
     assert [a.first_interface for a in config.associations] == [10]
     assert [fd.name for fd in config.interface(10).functional][2] == "CDC MBIM"
+
+
+@pytest.mark.parametrize("name", [DW5570, PLSX3, "lsusb-v-cinterion-1e2d0065-mbim-linux-usb-20240620.txt"])
+@pytest.mark.parametrize("width", [60, 72])
+def test_mail_wrapped_copy_reads_the_same(name: str, width: int) -> None:
+    import textwrap
+
+    lines = _lines(name)
+    wrapped = [Line(line.number, piece) for line in lines
+               for piece in (textwrap.wrap(line.text, width, break_long_words=False, drop_whitespace=False) or [""])]
+    parsed = lsusb_verbose.parse_lines(wrapped)
+    original = lsusb_verbose.parse_lines(lines)
+    assert parsed.value == original.value
+    assert {u.line for u in parsed.unparsed} == {u.line for u in original.unparsed}

@@ -63,6 +63,8 @@ _OTHER_SECTIONS = (
     "Debug Descriptor:",
     "OTG Descriptor:",
 )
+# A line shorter than this was not wrapped by a mail client (they wrap at 60-80 columns).
+_WRAP_MIN = 50
 # Headers an excerpt cut from the middle of an lsusb -v may start with.
 _FRAGMENT_START = ("Configuration Descriptor:", "Interface Association:", "Interface Descriptor:")
 # Notes lsusb prints when it lacks permissions or a descriptor is missing.
@@ -240,6 +242,10 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
     reader = _Reader()
     unparsed: List[Unparsed] = []
     after_blank = False
+    # the last field or raw-bytes line, and the length of the line before, to re-join the
+    # tail of a long line a mail client wrapped (it arrives unindented)
+    last: Optional[Tuple[str, str, str]] = None
+    previous_length = 0
     for line in lines:
         raw = _QUOTE.sub("", line.text, count=1).rstrip()
         body = raw.lstrip()
@@ -254,6 +260,23 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             reader.finish_device()
         after_blank = False
         in_device = reader.device is not None and reader.context != ""
+        wrapped_tail = (
+            last is not None and in_device and indent <= reader.base_indent and previous_length >= _WRAP_MIN
+            and _FIELD.match(body) is None and not body.endswith(":") and not body.startswith(("Bus ", "Device "))
+        )
+        previous_length = len(raw)
+        if wrapped_tail and last is not None and reader.device is not None:
+            what, key, value = last
+            value = f"{value} {body}"
+            if what == "field":
+                reader.field(key, value)
+            elif reader.interface is not None and reader.interface.functional:
+                done = reader.interface.functional[-1]
+                reader.interface.functional[-1] = FunctionalDescriptor(done.name, (("bytes", value),), done.line)
+            last = (what, key, value)
+            reader.device.last_line = number
+            continue
+        last = None
 
         if body.startswith("Bus ") and _BUS.match(body):
             bus, devnum, vendor, product, name = _BUS.match(body).groups()  # type: ignore[union-attr]
@@ -322,6 +345,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             if rest.strip():
                 reader.close_parts()  # one-line descriptor (raw bytes)
                 reader.context = "interface"
+                last = ("bytes", "", rest.strip())
         elif body.startswith(_OTHER_SECTIONS):
             reader.close_parts()
             reader.context = "other"
@@ -335,6 +359,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             match = _FIELD.match(body)
             if match is not None and in_device:
                 reader.field(match.group(1), match.group(2))
+                last = ("field", match.group(1), match.group(2))
             elif reader.context == "functional" and reader.functional is not None and indent > reader.base_indent:
                 # decoded flags under a field ('line coding and serial state')
                 reader.functional[1].append((body, ""))
