@@ -24,6 +24,8 @@ from .usbdesc import Endpoint, Interface, config_descriptor, device_descriptor
 EVENT_SIZE = 12
 NOP, CONNECT, DISCONNECT, SETUP, SUSPEND = range(5)
 MOUNT = "/dev/gadget"
+#: gadgetfs answers IN control requests with at most this many bytes (RBUF_SIZE).
+CONTROL_IN_LIMIT = 256
 
 Log = Callable[[str], None]
 
@@ -151,7 +153,12 @@ class CdcControlDevice:
         except Exception as error:
             self.log(f"gadgetfs: engine failed on {message[:16].hex()}: {error!r}")
             return
+        # Whatever the host asked for, one response cannot exceed what gadgetfs passes.
+        if getattr(self.engine, "max_transfer", 0) > CONTROL_IN_LIMIT:
+            self.engine.max_transfer = CONTROL_IN_LIMIT  # type: ignore[attr-defined]
         for reply in replies:
+            if len(reply) > CONTROL_IN_LIMIT:
+                self.log(f"gadgetfs: reply of {len(reply)} bytes cut to {CONTROL_IN_LIMIT}")
             with self.lock:
                 self.responses.append(reply)
             self.pending_notify.release()

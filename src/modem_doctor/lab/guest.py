@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -62,8 +63,15 @@ class Guest:
     # -- acting ----------------------------------------------------------------------
     def sh(self, command: Command, timeout: float = 30.0, save: Optional[str] = None,
            env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
-        """Run a command; output (stdout+stderr) is logged and optionally saved to OUT/save."""
-        argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
+        """Run a command; output (stdout+stderr) is logged and optionally saved to OUT/save.
+
+        A string without shell syntax is split and run directly, so that a timeout ends
+        the tool itself (by its PID) and not only a shell around it."""
+        if isinstance(command, str):
+            argv = (["sh", "-c", command] if any(c in command for c in "|&;<>$`*(){}")
+                    else shlex.split(command))
+        else:
+            argv = list(command)
         shown = command if isinstance(command, str) else " ".join(command)
         started = time.monotonic()
         full_env = dict(os.environ)
@@ -141,11 +149,7 @@ class Guest:
                         proc.wait()
                 entry["exit"] = proc.returncode
             else:
-                try:
-                    os.kill(pid, signal.SIGTERM)
-                    entry["exit"] = "SIGTERM sent"
-                except ProcessLookupError:
-                    entry["exit"] = "already gone"
+                entry["exit"] = _end_pid(pid)
         time.sleep(0.2)
         for entry in self.process_log:
             entry["alive_after_stop"] = _alive(int(entry["pid"]))  # type: ignore[arg-type]
@@ -162,6 +166,24 @@ class Guest:
                 except OSError:
                     continue
         return found
+
+
+def _end_pid(pid: int) -> str:
+    """SIGTERM a process we did not start (not our child), wait, SIGKILL if needed."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return "already gone"
+    for _ in range(30):
+        time.sleep(0.1)
+        if not _alive(pid):
+            return "ended by SIGTERM"
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return "ended by SIGTERM"
+    time.sleep(0.2)
+    return "ended by SIGKILL"
 
 
 def _alive(pid: int) -> bool:

@@ -18,7 +18,10 @@ PROFILE = "em7455"
 
 
 def interfaces():  # type: ignore[no-untyped-def]
-    extra = cdc_header() + cdc_union(0, 1) + cdc_mbim_functional()
+    # wMaxControlMessage 256: gadgetfs clips IN control transfers to 256 bytes (RBUF_SIZE
+    # in legacy/inode.c), so the device says so and the host's MBIM_OPEN asks for 256;
+    # the engine then fragments longer answers as MBIM allows.
+    extra = cdc_header() + cdc_union(0, 1) + cdc_mbim_functional(max_control=256)
     return [
         Interface(0, 0x02, 0x0E, 0x00, [Endpoint(0x85, INTERRUPT)], extra=extra, role="mbim"),
         Interface(1, 0x0A, 0x00, 0x02, [], alt=0),
