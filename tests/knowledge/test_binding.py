@@ -347,3 +347,19 @@ def test_what_binding_creates(mu609: binding.DevicePrediction) -> None:
     assert config1.interface(0).creates == "ttyUSB%d"  # type: ignore[union-attr]
     # cdc_info is FLAG_ETHER | FLAG_POINTTOPOINT: eth%d, as the thread's dmesg shows (eth1)
     assert config2.interface(0).creates.startswith("eth%d")  # type: ignore[union-attr]
+
+
+def test_custom_order_and_missing_modules(mu609: binding.DevicePrediction) -> None:
+    device = _device(FIXTURES / "usb" / "we826-listing1-L4-78.txt", "12d1:1573")
+    # the router of the thread: cdc_ether not loaded -> interfaces 0 and 1 unbound, as listed
+    order = tuple(d for d in binding.driver_order() if d != "cdc_ether")
+    prediction = binding.predict(device, order=order)
+    config = prediction.config(2)
+    assert config is not None
+    active = device.active_config
+    assert active is not None
+    for intf in active.interfaces:
+        listed = intf.driver if intf.driver_state == DriverState.BOUND else None
+        assert config.interface(intf.number, intf.alt).driver == listed  # type: ignore[union-attr]
+    with pytest.raises(binding.KnowledgeError):
+        binding.predict(device, order=("no_such_driver",))
