@@ -126,12 +126,20 @@ def classify(name: str, head: Dict[str, str], device: UsbDevice, intf: UsbInterf
                 "%s; no entry of %s's 6.1.192 table matches this interface, so the author's kernel "
                 "had an entry 6.1.192 lacks (a later patch, one never merged, or new_id)" % (when, listed))
     if listed is None and predicted and predicted not in bound_in_listing:
+        # replay without that driver: the listing must then agree on this interface
+        without = tuple(d for d in binding.driver_order() if d != predicted)
+        active = device.active_config
+        replay = binding.predict(device, order=without).config(active.number) if active else None
+        again = replay.interface(intf.number, intf.alt) if replay else None
+        if again is not None and again.driver is not None:
+            return "miss", "even without %s the emulation binds %s" % (predicted, again.driver)
         if names(subject, predicted):
             return "before-patch", ("%s bound nothing in the listing and the patch posted with it adds "
-                                    "%s to %s: the listing shows the kernel before the patch" % (
-                                        predicted, device.vid_pid, predicted))
-        return "not-offered", ("%s bound nothing on this device in the listing: the author's kernel "
-                               "lacked its entry or the module was not loaded" % predicted)
+                                    "%s to %s: the listing shows the kernel before the patch; "
+                                    "without it the emulation agrees" % (predicted, device.vid_pid, predicted))
+        return "not-offered", ("%s bound nothing on this device in the listing (the author's kernel "
+                               "lacked its entry or the module was not loaded); without it the "
+                               "emulation agrees" % predicted)
     if after and any(names(subject, d) for d in (listed, predicted) if d):
         return "newer", "%s; the patch posted with it changes the %s entry for this device" % (
             when, " / ".join(d for d in (listed, predicted) if d and names(subject, d)))
