@@ -87,6 +87,7 @@ class AtModem:
         self._line = bytearray()
         self._pending = bytearray()
         self._hung_until = 0.0
+        self._delayed: Optional[Tuple[float, bytes]] = None  # boot URCs: (not before, bytes)
         self._defaults()
         self._snapshot = self._reg_snapshot()
         self.state.on_reset.append(self._after_reset)
@@ -135,6 +136,9 @@ class AtModem:
 
     def take_unsolicited(self) -> bytes:
         """URCs raised since the last call (empty while the host is typing a line)."""
+        if self._delayed and time.monotonic() >= self._delayed[0]:
+            self._pending += self._delayed[1]
+            self._delayed = None
         if self._line or not self._pending:
             return b""
         data = bytes(self._pending)
@@ -284,8 +288,11 @@ class AtModem:
     def _after_reset(self, state: ModemState) -> None:
         self._defaults()
         self._line.clear()
-        for template in self.at_conf.get("boot_urcs", []):
-            self.urc(self.state.format(template))
+        # The module reboots: its start-up URCs arrive a little after the OK.
+        lines = [self.state.format(t) for t in self.at_conf.get("boot_urcs", [])]
+        if lines:
+            data = "".join(f"\r\n{line}\r\n" for line in lines).encode("latin-1")
+            self._delayed = (time.monotonic() + float(self.at_conf.get("boot_delay", 0.5)), data)
 
     # --- shared value helpers -----------------------------------------------------------------------
     def sim_gate(self, allow_pin: bool = False) -> Optional[Tuple[str, int]]:
