@@ -402,7 +402,9 @@ SIGNATURES: Tuple[Signature, ...] = (
     ),
     Signature(
         "uci_show",
-        start=r"[a-z][\w-]*\.(?:@[\w-]+\[-?\d+\]|[\w-]+)(?:\.[\w-]+)?=\S.*$",
+        # 'network.wan=interface' or "network.wan.proto='qmi'" (values quoted since 2014;
+        # older uci printed them bare, one word)
+        start=r"[a-z][\w-]*\.(?:@[\w-]+\[-?\d+\]|[\w-]+)(?:=[A-Za-z_][\w-]*|\.[\w-]+=(?:'[^']*'(?:\s+'[^']*')*|[^\s']+))\s*$",
     ),
     Signature(
         "openwrt_release",
