@@ -9,7 +9,7 @@ of a ``LogEvent`` minus its position (line, text, time), or None.
 
 Patterns follow the kernel's format strings (drivers/usb/core/hub.c, usbnet.c,
 usb-serial/bus.c, class/cdc-wdm.c, cdc-acm.c, storage, scsi) and OpenWrt's
-netifd and proto handlers; see docs/ in /work/shared for the OpenWrt side.
+netifd and proto handlers (../shared/docs/openwrt-stack.md, section 2).
 """
 
 from __future__ import annotations
