@@ -1,0 +1,140 @@
+"""The virtual lab with Debian's real kernel: each scenario boots one QEMU VM (TCG).
+
+Skipped, with the reason, when qemu-system-x86_64, busybox or the kernel package cannot be
+had. The VM runs the scenario with ``quick`` (no usb-devices capture, ~18 s saved).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from modem_doctor.lab.vm import process_alive
+
+pytestmark = pytest.mark.lab
+
+
+def _facts(lab_run, name, *options):  # type: ignore[no-untyped-def]
+    facts, out = lab_run(name, "quick", *options)
+    vm = facts["vm"]
+    assert not vm["killed"], f"{name}: VM killed after timeout; see {vm['console']}"
+    assert vm["guest_rc"] is not None, f"{name}: the guest never finished; see {out}/console.log"
+    assert "error" not in facts, f"{name}: {facts.get('error')} (see {out}/guest.log)"
+    return facts, out
+
+
+def _engine_or_skip(facts, key):  # type: ignore[no-untyped-def]
+    note = str(facts.get(key, ""))
+    if "has no" in note or "failed" in note:
+        pytest.skip(f"simulator engine not available: {note}")
+
+
+# -- MU609: the case ---------------------------------------------------------------------
+
+def test_mu609_kernel_picks_config2_and_cdc_ether_binds(lab_run) -> None:  # type: ignore[no-untyped-def]
+    facts, out = _facts(lab_run, "mu609")
+    assert facts["config2.bConfigurationValue"] == "2"
+    drivers = facts["config2.drivers"]
+    assert drivers["1-1:2.0"] == "cdc_ether"
+    assert [drivers[f"1-1:2.{n}"] for n in (2, 3, 4)] == ["option"] * 3
+    debugfs = (out / "config2" / "debugfs-usb-devices.txt").read_text()
+    assert "Vendor=12d1 ProdID=1573" in debugfs
+    assert "C:* #Ifs= 5 Cfg#= 2" in debugfs and "C:  #Ifs= 4 Cfg#= 1" in debugfs
+    assert "register 'cdc_ether'" in (out / "config2" / "dmesg.txt").read_text()
+
+
+def test_mu609_config1_binds_qmi_wwan_and_option(lab_run) -> None:  # type: ignore[no-untyped-def]
+    facts, out = _facts(lab_run, "mu609")
+    assert facts["config1.bConfigurationValue"] == "1"
+    drivers = facts["config1.drivers"]
+    assert drivers["1-1:1.3"] == "qmi_wwan"
+    assert [drivers[f"1-1:1.{n}"] for n in (0, 1, 2)] == ["option"] * 3
+    dev = (out / "config1" / "dev.txt").read_text()
+    for node in ("/dev/cdc-wdm0", "/dev/ttyUSB0", "/dev/ttyUSB1", "/dev/ttyUSB2"):
+        assert node in dev
+    dmesg = (out / "config1" / "dmesg.txt").read_text()
+    assert "unregister 'cdc_ether'" in dmesg
+    assert "qmi_wwan 1-1:1.3: cdc-wdm0: USB WDM device" in dmesg
+    assert "wwan0/qmi/raw_ip=" in (out / "config1" / "sysfs.txt").read_text()
+
+
+def test_mu609_qmicli_reads_the_simulated_imei(lab_run) -> None:  # type: ignore[no-untyped-def]
+    facts, out = _facts(lab_run, "mu609")
+    _engine_or_skip(facts, "engine.c1.if3")
+    from modem_doctor.sim import load_profile
+
+    imei = load_profile("mu609").identity["imei"]
+    assert facts["qmicli.dms_get_ids.rc"] == 0, (out / "config1" / "qmicli-dms-get-ids.txt").read_text()
+    assert facts["qmicli.imei"] == imei
+    assert "Fake Tel." in (out / "config1" / "qmicli-nas-get-serving-system.txt").read_text()
+    assert "raw-ip" in (out / "config1" / "qmicli-wda-get-data-format.txt").read_text()
+
+
+def test_mu609_at_port_answers(lab_run) -> None:  # type: ignore[no-untyped-def]
+    facts, _ = _facts(lab_run, "mu609")
+    _engine_or_skip(facts, "engine.c1.if2")
+    transcript = str(facts["at.ttyUSB2"])
+    assert "OK" in transcript and "+CSQ:" in transcript
+
+
+def test_mu609_modemmanager_reference_timing(lab_run) -> None:  # type: ignore[no-untyped-def]
+    if not os.path.exists("/usr/sbin/ModemManager"):
+        pytest.skip("ModemManager is not installed (Debian modemmanager): no reference timing")
+    facts, out = _facts(lab_run, "mu609")
+    _engine_or_skip(facts, "engine.c1.if3")
+    assert facts["mm.seconds_to_qmi_port_after_switch"] is not None, (out / "mm").iterdir()
+    detail = (out / "mm" / "mmcli-m-any.txt").read_text()
+    assert "cdc-wdm0 (qmi)" in detail
+
+
+# -- MBIM ------------------------------------------------------------------------------------
+
+def test_mbim_cdc_mbim_binds_and_mbimcli_reads_caps(lab_run) -> None:  # type: ignore[no-untyped-def]
+    facts, out = _facts(lab_run, "mbim")
+    assert facts["mbim.drivers"]["1-1:1.0"] == "cdc_mbim"
+    assert "cdc_mbim 1-1:1.0: cdc-wdm0: USB WDM device" in (out / "mbim" / "dmesg.txt").read_text()
+    _engine_or_skip(facts, "engine.mbim")
+    from modem_doctor.sim import load_profile
+
+    assert facts["mbimcli.device_caps.rc"] == 0
+    assert facts["mbimcli.device_id"] == load_profile("em7455").identity["imei"]
+    assert facts["mbimcli.proxy.rc"] == 0
+
+
+# -- storage stick ----------------------------------------------------------------------------
+
+def test_storage_stick_switched_by_usb_modeswitch(lab_run) -> None:  # type: ignore[no-untyped-def]
+    facts, out = _facts(lab_run, "storage-stick")
+    assert facts["cdrom.idProduct"] == "1f01"
+    assert facts["cdrom.drivers"]["1-1:1.0"] == "usb-storage"
+    assert "/dev/sr0" in (out / "cdrom" / "dev.txt").read_text()
+    assert facts["usb_modeswitch.rc"] == 0
+    assert facts["storage.switch_seen"] is True
+    assert facts["modem.idProduct"] == "14dc"
+    assert facts["modem.drivers"]["1-1:1.0"] == "cdc_ether"
+    assert "12d1:14dc" in (out / "modem" / "lsusb.txt").read_text()
+
+
+# -- clean-up: last in this file on purpose -----------------------------------------------------
+
+def test_zz_nothing_left_running(lab_runs) -> None:  # type: ignore[no-untyped-def]
+    if not lab_runs:
+        pytest.skip("no lab scenario ran")
+    for key, entry in lab_runs.items():
+        facts = entry["facts"]
+        assert not process_alive(int(facts["vm"]["qemu_pid"])), f"{key}: QEMU still running"
+        for proc in facts.get("processes", []):
+            assert proc["alive_after_stop"] is False, f"{key}: {proc['name']} survived in the VM"
+    # No QEMU of ours anywhere: every VM was given a share under pytest's tmp dirs.
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"qemu-system" in cmdline and b"mount_tag=mdsrc" in cmdline:
+            share = [str(e["out"]) for e in lab_runs.values()]
+            assert not any(s.encode() in cmdline for s in share), f"stray QEMU {pid}"
