@@ -21,7 +21,7 @@ import copy
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from ..errors import KnowledgeError
 
@@ -111,17 +111,19 @@ def merge(base: Any, top: Any) -> Any:
     return copy.deepcopy(top)
 
 
-def _scenario_state(name: str, seen: Tuple[str, ...]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+def _scenario_layers(name: str, seen: Tuple[str, ...]) -> List[Tuple[str, Dict[str, Any], Dict[str, Any]]]:
+    """(name, own state, file data) for ``name`` and its ancestors, ancestors first."""
     if name in seen:
         raise KnowledgeError(f"simulator scenario {name!r} extends itself ({' -> '.join(seen + (name,))})")
     data = _read("scenario", name)
     parents = data.get("extends") or []
     if isinstance(parents, str):
         parents = [parents]
-    state: Dict[str, Any] = {}
+    layers: List[Tuple[str, Dict[str, Any], Dict[str, Any]]] = []
     for parent in parents:
-        state = merge(state, _scenario_state(parent, seen + (name,))[0])
-    return merge(state, data.get("state", {})), data
+        layers.extend(_scenario_layers(parent, seen + (name,)))
+    layers.append((name, data.get("state", {}), data))
+    return layers
 
 
 def parse_value(text: str) -> Any:
@@ -154,12 +156,19 @@ def load_scenario(name: Union[str, Scenario], overrides: Optional[Mapping[str, A
         state = copy.deepcopy(base.state)
         description, fault, full = base.description, base.fault, base.name
     else:
+        # Each layer (a scenario's own state) is applied once, ancestors first, so in
+        # "registration-denied+ipv6-refused" the shared base "ready" cannot undo the denial.
         state = {}
         descriptions = []
         fault = None
+        applied: List[str] = []
         for part in name.split("+"):
-            part_state, data = _scenario_state(part.strip(), ())
-            state = merge(state, part_state)
+            layers = _scenario_layers(part.strip(), ())
+            for layer_name, layer_state, _ in layers:
+                if layer_name not in applied:
+                    applied.append(layer_name)
+                    state = merge(state, layer_state)
+            data = layers[-1][2]
             descriptions.append(str(data.get("description", "")))
             fault = data.get("fault") or fault
         description = " + ".join(descriptions)

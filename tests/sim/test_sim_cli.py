@@ -1,0 +1,76 @@
+"""``python -m modem_doctor.sim`` as a process: prints the pty, links it, stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from modem_doctor.sim.__main__ import main
+
+
+def _start(args, tmp_path):
+    # sys.executable, not a pyenv shim: the PID we signal must be the simulator itself.
+    return subprocess.Popen([sys.executable, "-m", "modem_doctor.sim", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(tmp_path))
+
+
+def _first_line(proc: subprocess.Popen, timeout: float = 20.0) -> str:
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    assert ready, "simulator printed nothing"
+    return proc.stdout.readline().strip()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serves_until_signal_and_removes_link(tmp_path, sig) -> None:
+    link = str(tmp_path / "ttyUSB2")
+    proc = _start(["at", "--profile", "ec25", "--scenario", "ready", "--link", link], tmp_path)
+    try:
+        path, shown_link = _first_line(proc).split()
+        assert shown_link == link and os.path.realpath(link) == path
+        fd = os.open(link, os.O_RDWR | os.O_NOCTTY)
+        try:
+            import tty
+            tty.setraw(fd)
+            os.write(fd, b"AT+CGMM\r")
+            data = b""
+            while b"OK\r\n" not in data:
+                assert select.select([fd], [], [], 5)[0], data
+                data += os.read(fd, 256)
+            assert b"\r\nEC25\r\n" in data
+        finally:
+            os.close(fd)
+        proc.send_signal(sig)
+        assert proc.wait(timeout=10) == 0
+        assert not os.path.lexists(link)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_unknown_profile_is_a_clear_error(tmp_path) -> None:
+    proc = _start(["qmi", "--profile", "nokia3310"], tmp_path)
+    try:
+        assert proc.wait(timeout=20) == 2
+        assert "unknown simulator profile 'nokia3310'" in proc.stderr.read()
+    finally:
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_list(capsys) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "profile  mu609" in out and "scenario wrong-apn" in out
+
+
+def test_bad_override_syntax() -> None:
+    with pytest.raises(SystemExit):
+        main(["qmi", "--set", "novalue"])
