@@ -221,40 +221,69 @@ def _line_of(offsets: Sequence[int], offset: int) -> int:
 # ----- JSON -> model -----------------------------------------------------------------
 
 
+class _LineFinder:
+    """Finds the line a JSON member sits on, searching forward from a cursor so a dump of
+    thousands of interfaces costs one pass, not one pass per interface."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.lines = lines
+        self.compact = [uncurl(line.text).replace(" ", "").replace("\t", "") for line in lines]
+
+    def find(self, needle: str, start: Tuple[int, int]) -> Tuple[int, int]:
+        """(line index, offset after the match) of the first ``needle`` at or after
+        ``start``; ``start`` itself when there is none."""
+        compact = needle.replace(" ", "")
+        index, offset = start
+        while index < len(self.compact):
+            found = self.compact[index].find(compact, offset)
+            if found >= 0:
+                return index, found + len(compact)
+            index, offset = index + 1, 0
+        return start
+
+    def number(self, position: Tuple[int, int]) -> int:
+        index = position[0]
+        return self.lines[index].number if 0 <= index < len(self.lines) else 0
+
+
 def _statuses(value: Dict[str, Any], interface: str, complete: bool, lines: Sequence[Line]) -> List[IfStatus]:
-    first = lines[0].number if lines else 0
-    last = lines[-1].number if lines else 0
     if not any(key in value for key in _STATUS_KEYS):
         return []
+    finder = _LineFinder(lines)
+    last = lines[-1].number if lines else 0
     members = value.get("interface")
     if isinstance(members, list):  # a dump
         result = []
+        cursor = (0, 0)
         for member in members:
             if isinstance(member, dict):
                 name = member.get("interface") if isinstance(member.get("interface"), str) else ""
-                line = _line_with(lines, f'"interface": "{name}"', first) if name else first
-                result.append(_status(member, name or "", complete, line, last, lines))
+                if name:
+                    cursor = finder.find(f'"interface": "{name}"', cursor)
+                result.append(_status(member, name or "", complete, cursor, last, finder))
         return result
     name = value.get("interface") if isinstance(value.get("interface"), str) else interface
-    return [_status(value, name or "", complete, first, last, lines)]
+    return [_status(value, name or "", complete, (0, 0), last, finder)]
 
 
-def _status(data: Dict[str, Any], name: str, complete: bool, line: int, last: int, lines: Sequence[Line]) -> IfStatus:
+def _status(
+    data: Dict[str, Any], name: str, complete: bool, start: Tuple[int, int], last: int, finder: _LineFinder
+) -> IfStatus:
     errors = []
-    search_from = line
+    cursor = start
     for item in _list(data, "errors"):
         if not isinstance(item, dict):
             continue
         code = _str(item, "code")
-        error_line = _line_with(lines, f'"{code}"', search_from) if code else search_from
-        search_from = error_line
+        if code:
+            cursor = finder.find(f'"{code}"', cursor)
         raw_data = item.get("data")
         details: Tuple[str, ...] = ()
         if isinstance(raw_data, list):
             details = tuple(str(entry) for entry in raw_data)
         elif raw_data is not None:
             details = (str(raw_data),)
-        errors.append(IfError(_str(item, "subsystem"), code, details, error_line))
+        errors.append(IfError(_str(item, "subsystem"), code, details, finder.number(cursor)))
     return IfStatus(
         interface=name,
         up=_bool(data, "up"),
@@ -274,17 +303,9 @@ def _status(data: Dict[str, Any], name: str, complete: bool, line: int, last: in
         dns_servers=tuple(str(server) for server in _list(data, "dns-server") if isinstance(server, str)),
         errors=tuple(errors),
         complete=complete,
-        line=line,
+        line=finder.number(start),
         last_line=last,
     )
-
-
-def _line_with(lines: Sequence[Line], needle: str, at_or_after: int) -> int:
-    compact = needle.replace(" ", "")
-    for line in lines:
-        if line.number >= at_or_after and compact in uncurl(line.text).replace(" ", ""):
-            return line.number
-    return at_or_after
 
 
 def _addresses(data: Dict[str, Any], key: str, family: str) -> Tuple[Address, ...]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span
 from ..model.network import Route, RouteTable
@@ -132,6 +132,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[RouteTable]:
     check_lines(KIND, lines)
     unparsed = UnparsedCollector()
     routes: List[Route] = []
+    hops: Dict[int, List[Tuple[str, str]]] = {}  # route index -> its multipath next hops
     for line in lines:
         if not line.text.strip() or shell_command(line.text) is not None:
             continue
@@ -146,9 +147,11 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[RouteTable]:
             continue
         hop = _nexthop(text)
         if hop is not None and routes:
-            routes[-1] = dataclasses.replace(routes[-1], nexthops=routes[-1].nexthops + (hop,))
+            hops.setdefault(len(routes) - 1, []).append(hop)
             continue
         unparsed.add(line, "not a route")
+    for index, found in hops.items():
+        routes[index] = dataclasses.replace(routes[index], nexthops=tuple(found))
     first, last_line = line_span(lines)
     return Parsed(KIND, RouteTable(tuple(routes)), unparsed.freeze(), first, last_line)
 
