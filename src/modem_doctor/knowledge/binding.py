@@ -273,6 +273,7 @@ class _Tables:
                     generic.append(entry)
             self.by_vendor[name] = vendors
             self.generic[name] = generic
+        self._candidates: Dict[Tuple[str, int], Tuple[_Entry, ...]] = {}
         self.storage: List[Dict[str, Any]] = [
             dict(item, file=path) for path, items in sorted(data.get("storage", {}).items()) for item in items
         ]
@@ -287,11 +288,18 @@ class _Tables:
         found = self.drivers[driver].get("symbols", {}).get(name)
         return found if isinstance(found, dict) else {}
 
-    def candidates(self, driver: str, vendor: int) -> List[_Entry]:
-        """Entries that could match a device of ``vendor``, in table order."""
-        items = self.by_vendor[driver].get(vendor, []) + self.generic[driver]
-        items.sort(key=lambda e: e.index)
-        return items
+    def candidates(self, driver: str, vendor: int) -> Tuple[_Entry, ...]:
+        """Entries that could match a device of ``vendor``, in table order.
+
+        Built once per (driver, vendor): a listing asks for the same lists for every
+        interface of every configuration."""
+        key = (driver, vendor)
+        found = self._candidates.get(key)
+        if found is None:
+            items = self.by_vendor[driver].get(vendor, []) + self.generic[driver]
+            items.sort(key=lambda e: e.index)
+            found = self._candidates[key] = tuple(items)
+        return found
 
 
 def _int(value: Any) -> int:
@@ -370,6 +378,32 @@ def usb_match_id(driver: str, device: UsbDevice, intf: UsbInterface, notes: List
     """Mirror of usb_match_id(): the first entry of the driver's table that matches."""
     for entry in tables().candidates(driver, device.vendor_id):
         if usb_match_device(entry, device, notes) and usb_match_one_id_intf(entry, device, intf):
+            return entry
+    return None
+
+
+# (entry, device half matched, note the device half left) for each candidate, in table order
+_Screen = Tuple[Tuple[_Entry, bool, Optional[str]], ...]
+
+
+def _screen(driver: str, device: UsbDevice) -> _Screen:
+    """The device half of usb_match_id() for every candidate entry, done once per device.
+
+    The interface half is all that differs between interfaces, so ``_match_screened``
+    replays usb_match_id() from this, notes included, with the same result."""
+    out = []
+    for entry in tables().candidates(driver, device.vendor_id):
+        notes: List[str] = []
+        ok = usb_match_device(entry, device, notes)
+        out.append((entry, ok, notes[0] if notes else None))
+    return tuple(out)
+
+
+def _match_screened(screen: _Screen, device: UsbDevice, intf: UsbInterface, notes: List[str]) -> Optional[_Entry]:
+    for entry, ok, note in screen:
+        if note is not None:
+            notes.append(note)
+        if ok and usb_match_one_id_intf(entry, device, intf):
             return entry
     return None
 
@@ -464,6 +498,13 @@ class _Config:
             self.alts[intf.number].append(intf)
         for number in self.alts:
             self.alts[number].sort(key=lambda i: i.alt)
+        self._screens: Dict[str, _Screen] = {}
+
+    def screen(self, driver: str) -> _Screen:
+        found = self._screens.get(driver)
+        if found is None:
+            found = self._screens[driver] = _screen(driver, self.device)
+        return found
 
     @property
     def num_interfaces(self) -> int:
@@ -1029,7 +1070,7 @@ def _decide(cfg: _Config, intf: UsbInterface, order: Tuple[str, ...],
     for driver in order:
         if driver in ("usb-storage", "uas"):
             continue
-        entry = usb_match_id(driver, device, intf, notes)
+        entry = _match_screened(cfg.screen(driver), device, intf, notes)
         if entry is not None:
             matches.append((driver, entry))
     candidates = tuple(d for d, _ in matches)
