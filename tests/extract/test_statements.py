@@ -25,9 +25,12 @@ EXPECTED = {
         ("package_installed", "kmod-usb-net-cdc-ether", 81),
         ("modem_model", "MU609", 86),
         ("reboot_reverts", "yes", 265),
+        ("router_model", "zbtlink,zbt-we826-32m", 2),  # 'ZBT WE826-32M - need help ...'
     },
     "forum-190811-we826-t2.txt": {("sim_pin", "none", 5), ("package_installed", "modemmanager", 10)},
     "forum-188967-mf286d.txt": {
+        ("router_model", "zte,mf286d", 1),
+        ("router_model", "zte,mf286d", 3),
         ("modem_model", "MF286D", 1),
         ("modem_model", "MF286D", 3),
         ("openwrt_release", "23.05.2", 3),
@@ -46,7 +49,7 @@ EXPECTED = {
         ("modem_model", "RM500U-EA", 22),
         ("modem_model", "RM500U-EA", 30),
     },
-    "forum-178738-p2-mu609.txt": {("modem_model", "MU609", 19)},
+    "forum-178738-p2-mu609.txt": {("modem_model", "MU609", 19), ("router_model", "zbtlink,zbt-we826-32m", 1)},
     "wirelessjoint-lm960.txt": {
         ("modem_model", "LM960", 17),
         ("modem_model", "LM960", 19),
@@ -104,6 +107,8 @@ def test_fact_keeps_its_line_for_citing() -> None:
         ("I also tried entering user/password and also SIM PIN... which does not changed anything", set()),
         ("So I have internet over WAN port and got everything up-to-date.", set()),
         ("I have already set the APN to fast.t-mobile.com and saved/applied", {("apn", "fast.t-mobile.com")}),
+        ("Modem doesnot get detected (ZBT WE826 16m)", {("router_model", "zbtlink,zbt-we826-16m")}),
+        ("I have bought a 4G WE826-T2 model from Aliexpress.", set()),  # no OpenWrt device says T2
         ("\"Provider: Connecting\" could mean an incorrect APN (but you have entered the correct one already)", set()),
     ],
 )

@@ -190,6 +190,33 @@ def _model_facts(line: Line, source: str) -> List[StatedFact]:
     return facts
 
 
+# Routers users name in words, read as the OpenWrt board name ('vendor,model' as
+# ``ubus call system board`` reports it; the Image Builder profile is the same with '_').
+# From the DEVICE_MODEL / DEVICE_VARIANT of OpenWrt's target/linux/*/image/*.mk. Only
+# names that say the variant are read: 'WE826-T2' is not an OpenWrt device, so no guess.
+ROUTERS: Tuple[Tuple[Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), board)
+    for pattern, board in (
+        (r"\b(?:ZBT[- ]?)?WE[- ]?826[- ]?16M\b", "zbtlink,zbt-we826-16m"),  # ramips/mt7620
+        (r"\b(?:ZBT[- ]?)?WE[- ]?826[- ]?32M\b", "zbtlink,zbt-we826-32m"),  # ramips/mt7620
+        (r"\b(?:ZBT[- ]?)?WE[- ]?826[- ]E\b", "zbtlink,zbt-we826-e"),  # ramips/mt7620
+        (r"\bZBT[- ]?WE[- ]?1326\b", "zbtlink,zbt-we1326"),  # ramips/mt7621
+        (r"\b(?:ZBT[- ]?)?WG[- ]?3526[- ]?16M\b", "zbtlink,zbt-wg3526-16m"),  # ramips/mt7621
+        (r"\b(?:ZBT[- ]?)?WG[- ]?3526[- ]?32M\b", "zbtlink,zbt-wg3526-32m"),  # ramips/mt7621
+        (r"\bZTE\s+MF286D\b", "zte,mf286d"),  # ipq40xx/generic
+        (r"\bZTE\s+MF289F\b", "zte,mf289f"),  # ipq40xx/generic
+    )
+)
+
+
+def _router_facts(line: Line, source: str) -> List[StatedFact]:
+    facts: List[StatedFact] = []
+    for pattern, board in ROUTERS:
+        if pattern.search(line.text):
+            facts.append(StatedFact("router_model", board, line.number, line.text, source))
+    return facts
+
+
 def extract_statements(lines: Sequence[Line], source: str = "") -> Tuple[StatedFact, ...]:
     """Every stated fact in ``lines`` (prose lines of a paste), in line order."""
     facts: List[StatedFact] = []
@@ -200,6 +227,7 @@ def extract_statements(lines: Sequence[Line], source: str = "") -> Tuple[StatedF
         lowered = text.lower()
         if any(char.isdigit() for char in text):
             facts.extend(_model_facts(line, source))
+            facts.extend(_router_facts(line, source))
         for statement in STATEMENTS:
             if not any(word in lowered for word in statement.words):
                 continue  # none of the words the pattern needs: skip it cheaply

@@ -103,6 +103,7 @@ class StatedFact:
 
 STATED_KINDS: Tuple[str, ...] = (
     "modem_model",
+    "router_model",  # as an OpenWrt board name: 'zbtlink,zbt-we826-32m'
     "openwrt_release",
     "sim_pin",
     "apn",
