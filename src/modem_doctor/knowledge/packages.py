@@ -98,6 +98,12 @@ def available(package: str, version: Optional[str] = None) -> bool:
     return RELEASES.index(release_key(version)) >= RELEASES.index(since)
 
 
+def is_modem_kmod(package: str) -> bool:
+    """Whether ``package`` is a kernel module of the cellular stack this table tracks
+    (kmod-usb-serial-option, kmod-usb-net-qmi-wwan, kmod-mhi-*...), not any kmod."""
+    return package.startswith("kmod-") and package in _data()["packages"]
+
+
 def depends(package: str) -> Tuple[str, ...]:
     entry = _data()["packages"].get(package)
     return tuple(entry["depends"]) if entry else ()

@@ -39,6 +39,8 @@ AREAS: Tuple[str, ...] = ("USB", "DRV", "MOD", "PKG", "NET", "CTL", "SIM", "REG"
 RULES: Tuple[str, ...] = (
     "usb002_wrong_usb_configuration",
     "usb004_netdev_dropped",
+    "drv001_driver_package_missing",
+    "drv004_at_ports_without_serial_driver",
 )
 
 
