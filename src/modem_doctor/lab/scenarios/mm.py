@@ -4,6 +4,7 @@ to configuration 1 (issue 5 item 5). Shared by scenarios that want it."""
 from __future__ import annotations
 
 import os
+import re
 import time
 
 from ..guest import Guest
@@ -31,6 +32,7 @@ def modemmanager_timing(guest: Guest, dev: str) -> None:
     guest.fact("mm.seconds_to_answer", round(time.monotonic() - mm_start, 2))
 
     t0 = time.monotonic()
+    switch_epoch = time.time()
     guest.write(f"{dev}/bConfigurationValue", "1")
     listed = None
     with_qmi = None
@@ -54,8 +56,31 @@ def modemmanager_timing(guest: Guest, dev: str) -> None:
     time.sleep(1)
     guest.sh("mmcli -m any", timeout=10, save="mm/mmcli-m-any-after-enable.txt")
     guest.sh("udevadm info /dev/cdc-wdm0", timeout=10, save="mm/udevadm-info-cdc-wdm0.txt")
+    _from_mm_log(guest, switch_epoch)
     # Daemons that D-Bus or ModemManager started themselves: record them so stop_all
     # ends each by its own PID.
     for suffix, name in (("/polkitd", "polkitd"), ("/qmi-proxy", "qmi-proxy"), ("/mbim-proxy", "mbim-proxy")):
         for pid in guest.pids_of(suffix):
             guest.track(pid, name)
+
+
+def _from_mm_log(guest: Guest, switch_epoch: float) -> None:
+    """Where ModemManager's time went, from its own --debug log: seconds from the switch
+    to 'creating modem', and how long each port's probing task took (a port that answers
+    neither AT nor QCDM costs MM its full probe timeouts)."""
+    path = guest.out / "logs" / "ModemManager.log"
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return
+    stamp = r"\[(\d+\.\d+)\]"
+    probes = {}
+    for match in re.finditer(stamp + r" \[plugin-manager\] task \d+,(\S+): finished in '([\d.]+)' seconds", text):
+        if float(match.group(1)) >= switch_epoch:
+            probes[match.group(2)] = round(float(match.group(3)), 2)
+    guest.fact("mm.port_probe_seconds_after_switch", probes)
+    for match in re.finditer(stamp + r" \[device [^]]+\] creating modem with plugin '([^']+)'", text):
+        if float(match.group(1)) >= switch_epoch:
+            guest.fact("mm.seconds_switch_to_creating_modem", round(float(match.group(1)) - switch_epoch, 2))
+            guest.fact("mm.plugin", match.group(2))
+            break
