@@ -48,7 +48,7 @@ def port(sim):
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-@pytest.mark.parametrize("scenario", scenario_names())
+@pytest.mark.parametrize("scenario", [s for s in scenario_names() if s != "port-hung"])
 def test_dialogue_in_every_scenario(port, profile: str, scenario: str) -> None:
     p = port(profile, scenario)
     assert p.cmd("ATE0").endswith("\r\nOK\r\n")  # echo of this line, then OK
@@ -200,3 +200,10 @@ def test_pdp_context_and_activation(port) -> None:
     assert p.cmd("AT+CGACT=1,1") == "\r\nOK\r\n"
     assert '+CGPADDR: 1,"10.45.67.89"' in p.cmd("AT+CGPADDR=1")
     assert "+CGACT: 1,1" in p.cmd("AT+CGACT?")
+
+
+def test_hung_port_answers_nothing(port) -> None:
+    p = port("mu609", "port-hung")
+    p.serial.write(b"AT\r")
+    time.sleep(0.3)
+    assert p.serial.in_waiting == 0

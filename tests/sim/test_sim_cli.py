@@ -19,10 +19,21 @@ def _start(args, tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(tmp_path))
 
 
-def _first_line(proc: subprocess.Popen, timeout: float = 20.0) -> str:
-    ready, _, _ = select.select([proc.stdout], [], [], timeout)
-    assert ready, "simulator printed nothing"
-    return proc.stdout.readline().strip()
+def _lines(proc: subprocess.Popen, count: int, timeout: float = 20.0) -> list:
+    # Raw reads on the pipe: a buffered readline could swallow the next line unseen by select.
+    data = b""
+    fd = proc.stdout.fileno()
+    while data.count(b"\n") < count:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        assert ready, f"simulator printed only {data!r}"
+        chunk = os.read(fd, 4096)
+        assert chunk, f"simulator exited after {data!r}"
+        data += chunk
+    return data.decode().splitlines()[:count]
+
+
+def _first_line(proc: subprocess.Popen) -> str:
+    return _lines(proc, 1)[0].strip()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -74,3 +85,34 @@ def test_list(capsys) -> None:
 def test_bad_override_syntax() -> None:
     with pytest.raises(SystemExit):
         main(["qmi", "--set", "novalue"])
+
+
+def test_modem_serves_ports_sharing_one_state(tmp_path) -> None:
+    at_link, qmi_link = str(tmp_path / "ttyUSB2"), str(tmp_path / "cdc-wdm0")
+    proc = _start(["modem", "--scenario", "pin-required", "--at", at_link, "--qmi", qmi_link], tmp_path)
+    try:
+        lines = [line.split() for line in _lines(proc, 2)]
+        assert [(k, link) for k, _, link in lines] == [("at", at_link), ("qmi", qmi_link)]
+        from modem_doctor.sim import qmux
+        fd = os.open(qmi_link, os.O_RDWR | os.O_NOCTTY)
+        try:
+            import tty
+            tty.setraw(fd)
+            os.write(fd, bytes.fromhex("010c0000020100010043000000"))  # DMS UIM Get IMSI
+            data = b""
+            while not qmux.split_frames(data):
+                assert select.select([fd], [], [], 5)[0]
+                data += os.read(fd, 256)
+            # The PIN is still needed: the QMI port refuses, like the AT port would.
+            assert qmux.decode(qmux.split_frames(data)[0]).tlvs[0x02] != qmux.result_tlv()
+        finally:
+            os.close(fd)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert not os.path.lexists(at_link) and not os.path.lexists(qmi_link)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()

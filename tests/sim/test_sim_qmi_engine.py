@@ -122,3 +122,8 @@ def test_handled_messages_cover_the_brief() -> None:
                    (2, 0x20), (2, 0x2D), (2, 0x2B), (3, 0x20), (3, 0x24), (3, 0x4D), (3, 0x4F), (0x0B, 0x2F),
                    (0x0B, 0x26), (0x1A, 0x20), (0x1A, 0x21), (1, 0x20), (1, 0x21), (1, 0x22), (1, 0x2D)]:
         assert needed in handled
+
+
+def test_silent_port_answers_nothing() -> None:
+    modem = QmiModem("mu609", "port-hung")
+    assert modem.handle(H("010f0000000000012200040001010002")) == []

@@ -110,7 +110,7 @@ class AtModem:
 
     def feed(self, data: bytes) -> bytes:
         """Process host bytes; returns echo, responses and any URCs now due."""
-        if time.monotonic() < self._hung_until:
+        if time.monotonic() < self._hung_until or self.state.port_silent("at"):
             return b""  # a crashed firmware: no echo, no answer
         out = bytearray()
         for byte in bytes(data):

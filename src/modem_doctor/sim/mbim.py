@@ -142,6 +142,9 @@ class MbimModem:
             self.log.append(f"dropped short message {message.hex()}")
             return []
         mtype, length, tid = struct.unpack_from("<III", message)
+        if self.state.port_silent("mbim"):
+            self.log.append(f"silent: message type 0x{mtype:08x} not answered")
+            return []
         if length != len(message):
             return [self._function_error(tid, ERROR_LENGTH_MISMATCH)]
         if mtype == OPEN:

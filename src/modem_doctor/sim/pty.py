@@ -5,6 +5,9 @@
     ... run qmicli --device-open-qmi -d /tmp/x/cdc-wdm0 ...
     sim.stop()                                                       # joins, closes, unlinks
 
+    sims = start_modem("mu609", "ready", {"at": "/tmp/x/ttyUSB2", "qmi": "/tmp/x/cdc-wdm0"})
+    # one modem, two ports sharing one ModemState (a PIN entered over AT unlocks QMI)
+
 ``PtySimulator.serve_forever()`` is the same loop in the foreground (used by
 ``python -m modem_doctor.sim``). The pty is raw (``tty.setraw`` on the slave): no echo, no
 CR/LF rewriting, so bytes reach the engine unchanged. The slave stays open here, so a
@@ -172,3 +175,19 @@ def start(kind: str, profile: Union[str, Profile] = "mu609", scenario: Union[str
     """Start a simulator on a new pty in a background thread; call ``.stop()`` when done."""
     engine = make_engine(kind, profile, scenario, overrides=overrides, state=state)
     return PtySimulator(kind, engine, link=link, trace=trace).start()
+
+
+def start_modem(profile: Union[str, Profile] = "mu609", scenario: Union[str, Scenario] = "ready",
+                links: Optional[Dict[str, Optional[str]]] = None, overrides: Optional[Dict[str, Any]] = None,
+                trace: Optional[Callable[[str, bytes], None]] = None) -> List[PtySimulator]:
+    """Several ports of one modem ({"at": link, "qmi": link, ...}) sharing one ModemState."""
+    state = ModemState(profile, scenario, overrides)
+    started: List[PtySimulator] = []
+    try:
+        for kind, link in (links or {"at": None, "qmi": None}).items():
+            started.append(start(kind, link=link, state=state, trace=trace))
+    except BaseException:
+        for simulator in started:
+            simulator.stop()
+        raise
+    return started

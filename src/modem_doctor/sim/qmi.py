@@ -95,6 +95,9 @@ class QmiModem:
             return []
         if msg.kind != "request":
             return []
+        if self.state.port_silent("qmi"):
+            self.log.append(f"silent: svc 0x{msg.service:02x} msg 0x{msg.message:04x} not answered")
+            return []
         handler = HANDLERS.get((msg.service, msg.message))
         if handler is None:
             error = qmux.ERR_NOT_SUPPORTED if msg.service in SERVICES else qmux.ERR_INVALID_QMI_COMMAND

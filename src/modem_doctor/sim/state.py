@@ -82,6 +82,10 @@ class ModemState:
         except (KeyError, IndexError, ValueError):
             return template
 
+    def port_silent(self, kind: str) -> bool:
+        """True when the scenario makes this control port hang (``ports.<kind>: "silent"``)."""
+        return str(self.s.get("ports", {}).get(kind, "normal")) == "silent"
+
     # --- SIM ------------------------------------------------------------------------------
     @property
     def sim(self) -> Dict[str, Any]:
