@@ -40,6 +40,8 @@ RULES: Tuple[str, ...] = (
     "usb002_wrong_usb_configuration",
     "usb004_netdev_dropped",
     "drv001_driver_package_missing",
+    "drv002_kmod_kernel_mismatch",
+    "drv003_id_unknown_to_driver",
     "drv004_at_ports_without_serial_driver",
 )
 
