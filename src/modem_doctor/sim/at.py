@@ -247,7 +247,12 @@ class AtModem:
         if hang:  # e.g. AT^GETPORTMODE on MU609 firmware: the port stops answering
             self._hung_until = time.monotonic() + float(hang)
             return [], ""
-        return handler(mode, match.group(3) if mode == "set" else "")
+        try:
+            return handler(mode, match.group(3) if mode == "set" else "")
+        except (ValueError, IndexError, KeyError, TypeError) as error:
+            # A malformed argument must give ERROR, never kill the port's serving loop.
+            self.log.append(f"{command}: {error!r}")
+            return [], ERROR
 
     def _basic(self, cmd: str) -> Result:
         letter = cmd[:2] if cmd.startswith("&") else cmd[:1]
