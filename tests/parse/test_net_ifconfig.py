@@ -53,17 +53,17 @@ def test_qmi_wwan0_unspec_cut_short() -> None:
     assert address.address == "10.181.170.239" and address.peer == ""  # 'P-t-P:10.' was cut
 
 
-def test_collapsed_whitespace_point_to_point() -> None:
-    # A 3g-wan PPP device as BusyBox prints it, after a forum collapsed the spaces.
-    text = (
-        "3g-wan Link encap:Point-to-Point Protocol\n"
-        "inet addr:10.64.64.64 P-t-P:10.112.112.112 Mask:255.255.255.255\n"
-        "UP POINTOPOINT RUNNING NOARP MULTICAST MTU:1500 Metric:1\n"
-    )
-    (ppp,) = ifconfig.parse(text).value.interfaces
-    assert ppp.name == "3g-wan" and ppp.link_type == "Point-to-Point Protocol"
-    assert ppp.addresses[0].peer == "10.112.112.112" and ppp.addresses[0].prefix == 32
-    assert "POINTOPOINT" in ppp.flags
+def test_ppp0_point_to_point_and_collapsed_spaces() -> None:
+    text = read("ppp0_android_mail_ifconfig.txt")
+    for variant in (text, "\n".join(" ".join(line.split()) for line in text.splitlines())):
+        parsed = ifconfig.parse(variant)
+        assert parsed.unparsed == ()
+        (ppp,) = parsed.value.interfaces
+        assert ppp.name == "ppp0" and ppp.link_type == "Point-to-Point Protocol" and ppp.mac == ""
+        (address,) = ppp.addresses
+        assert (address.address, address.peer, address.prefix) == ("10.0.0.2", "10.0.0.1", 32)
+        assert "POINTOPOINT" in ppp.flags and ppp.has_carrier
+        assert (ppp.rx_bytes, ppp.tx_bytes) == (17453623, 11539856)  # no '(16.6 MiB)' here
 
 
 def test_junk_is_unparsed() -> None:

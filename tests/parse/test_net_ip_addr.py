@@ -98,18 +98,38 @@ def test_raw_ip_wwan0_with_fence_and_cut_line() -> None:
     assert [u.line for u in parsed.unparsed] == [6]  # 'preferred_' cut short
 
 
-def test_vlan_parent_and_original_line_numbers() -> None:
-    lines = [
-        Line(40, "5: eth0.2@eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP"),
-        Line(41, "inet 10.0.0.2/24 brd 10.0.0.255 scope global eth0.2"),  # indentation lost in a paste
-    ]
+def test_stacked_devices_name_their_parent() -> None:
+    (macvlan,) = ip_addr.parse(read("ip_addr_macvlan_host.txt")).value.interfaces
+    assert (macvlan.name, macvlan.parent, macvlan.index, macvlan.state) == ("mdtest0", "eth0", 5, "DOWN")
+    (brief,) = ip_addr.parse(read("ip_br_link_macvlan_host.txt")).value.interfaces
+    assert (brief.name, brief.parent, brief.mac) == ("mdtest0", "eth0", "c6:55:15:61:1c:2d")
+    (bare,) = ip_addr.parse(read("ip_br_addr_macvlan_host.txt")).value.interfaces
+    assert (bare.name, bare.state, bare.addresses) == ("mdtest0", "DOWN", ())
+    (veth,) = ip_addr.parse(read("ip_link_veth_host.txt")).value.interfaces
+    assert (veth.name, veth.parent, veth.flags) == ("mdveth0", "mdveth1", ("BROADCAST", "MULTICAST", "M-DOWN"))
+
+
+def test_indentation_lost_and_original_line_numbers() -> None:
+    raw = read("busybox_ip_addr_host.txt").splitlines()
+    lines = [Line(200 + i, text.strip()) for i, text in enumerate(raw)]
     parsed = ip_addr.parse_lines(lines)
-    (vlan,) = parsed.value.interfaces
-    assert (vlan.name, vlan.parent, vlan.line, vlan.last_line) == ("eth0.2", "eth0", 40, 41)
-    assert vlan.ipv4[0].label == "eth0.2" and vlan.ipv4[0].line == 41
+    assert parsed.unparsed == ()
+    eth0 = parsed.value.interface("eth0")
+    assert eth0 is not None and eth0.line == 200 + 10 and eth0.ipv4[0].line == 200 + 12
+    assert eth0.ipv4[0].label == "eth0"
 
 
 def test_junk_is_unparsed() -> None:
     parsed = ip_addr.parse('Device "wwan0" does not exist.\nhello world\n4: not a header\n')
     assert parsed.value.interfaces == ()
     assert [u.line for u in parsed.unparsed] == [1, 2, 3]
+
+
+def test_header_wrapped_by_a_mail_client_and_ppp_peer() -> None:
+    parsed = ip_addr.parse(read("ppp0_android_mail_ip_addr.txt"))
+    assert parsed.unparsed == ()
+    (ppp0,) = parsed.value.interfaces
+    assert (ppp0.index, ppp0.mtu, ppp0.qdisc, ppp0.state, ppp0.link_type) == (72, 1500, "pfifo_fast", "UNKNOWN", "ppp")
+    (address,) = ppp0.addresses
+    assert (address.address, address.peer, address.prefix, address.label, address.line) == ("10.0.0.2", "10.0.0.1", 32, "ppp0", 5)
+    assert (ppp0.line, ppp0.last_line) == (2, 6)

@@ -101,3 +101,11 @@ def test_route_n_ipv6() -> None:
     (default,) = [r for r in routes if r.is_default and r.type != "unreachable"]
     assert (default.via, default.metric, default.family) == ("fd00::1", 1024, "inet6")
     assert routes[-1].type == "unreachable" and routes[-1].metric is None
+
+
+def test_ppp0_routes_with_command_line() -> None:
+    parsed = ip_route.parse(read("ppp0_android_mail_ip_route.txt"))
+    assert parsed.unparsed == ()  # '# ip route' is the command, not a route
+    default, subnet, peer = parsed.value.routes
+    assert default.is_default and (default.dev, default.via, default.scope) == ("ppp0", "", "link")
+    assert (peer.destination, peer.proto, peer.src) == ("10.0.0.1", "kernel", "10.0.0.2")

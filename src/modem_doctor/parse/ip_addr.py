@@ -6,7 +6,9 @@ The long form is a header per device (``4: wwan0: <POINTOPOINT,NOARP,UP,LOWER_UP
 ``valid_lft ...``, ``altname``, and with ``-s`` the RX:/TX: counter tables. Forum pastes
 often lose the indentation, so continuation lines are recognised by what they say, not
 by where they start. ``-o`` puts a device on one line with ``\\`` where the line breaks
-were; ``-br`` prints ``NAME STATE ADDRESSES...`` or ``NAME STATE MAC <FLAGS>``.
+were; ``-br`` prints ``NAME STATE ADDRESSES...`` or ``NAME STATE MAC <FLAGS>``. A header
+that a mail client wrapped (``... mtu 1500 qdisc`` / ``pfifo_fast state UNKNOWN ...``) is
+joined back when the next line holds only header keys and values.
 """
 
 from __future__ import annotations
@@ -126,7 +128,25 @@ def _split_prefix(text: str) -> Tuple[Optional[str], Optional[int]]:
     return (address, int(prefix)) if prefix.isdigit() and int(prefix) <= 128 else (None, None)
 
 
-def _apply_header_words(builder: _Builder, words: Sequence[str]) -> None:
+def _header_continuation(pending: str, text: str) -> Optional[List[str]]:
+    """The words of a header line that a mail client wrapped ('... mtu 1500 qdisc' /
+    'pfifo_fast state UNKNOWN ...'), or None when the line is not made of header pairs."""
+    words = ([pending] if pending else []) + text.split()
+    if not words or len(words) % 2:
+        return None
+    for position in range(0, len(words), 2):
+        if words[position] not in _HEADER_KEYS:
+            return None
+    return words
+
+
+def _apply_header_words(builder: _Builder, words: Sequence[str]) -> str:
+    """Apply 'mtu 1500 qdisc noqueue ...'; returns a last key left without its value."""
+    if words and words[-1] in _HEADER_KEYS:
+        pending = words[-1]
+        words = words[:-1]
+    else:
+        pending = ""
     position = 0
     while position < len(words):
         word = words[position]
@@ -143,6 +163,7 @@ def _apply_header_words(builder: _Builder, words: Sequence[str]) -> None:
             position += 2
         else:
             position += 1
+    return pending
 
 
 def parse(text: str) -> Parsed[InterfaceList]:
@@ -156,6 +177,8 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[InterfaceList]:
     builders: Dict[str, _Builder] = {}
     current: Optional[_Builder] = None
     stats: Optional[str] = None  # 'RX' or 'TX' while the next line holds its numbers
+    header_open = False  # the last line was a header, which a mail client may have wrapped
+    pending = ""  # a header key whose value went to the wrapped next line
 
     def start(name: str, number: int, source: str) -> _Builder:
         existing = builders.get(name)
@@ -177,14 +200,25 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[InterfaceList]:
                 continue
             header = _HEADER.match(piece)
             oneline = _ONELINE.match(piece) if header is None and piece_index == 0 else None
+            wrapped = _header_continuation(pending, piece) if header_open and header is None else None
+            header_open = False
+            if wrapped is not None and current is not None:
+                _apply_header_words(current, wrapped)
+                pending = ""
+                current.last_line = line.number
+                continue
+            pending = ""
             if header:
                 index, name, parent, flags, rest = header.groups()
                 current = start(name, line.number, "ip")
                 current.index = int(index)
                 current.parent = parent or ""
                 current.flags = tuple(flag for flag in flags.split(",") if flag)
-                _apply_header_words(current, rest.split())
+                pending = _apply_header_words(current, rest.split())
+                header_open = True
                 stats = None
+                current.last_line = line.number
+                continue
             elif oneline:
                 index, name, parent, rest = oneline.groups()
                 current = start(name, line.number, "ip")
