@@ -37,6 +37,7 @@ AREAS: Tuple[str, ...] = ("USB", "DRV", "MOD", "PKG", "NET", "CTL", "SIM", "REG"
 # Module names in this package, in the order a forum expert would check
 # (enumeration, drivers, composition, session, routing).
 RULES: Tuple[str, ...] = (
+    "usb001_modem_in_storage_mode",
     "usb002_wrong_usb_configuration",
     "usb004_netdev_dropped",
     "drv001_driver_package_missing",
