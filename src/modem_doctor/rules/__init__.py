@@ -39,6 +39,7 @@ AREAS: Tuple[str, ...] = ("USB", "DRV", "MOD", "PKG", "NET", "CTL", "SIM", "REG"
 RULES: Tuple[str, ...] = (
     "usb001_modem_in_storage_mode",
     "usb002_wrong_usb_configuration",
+    "usb003_usb_electrical_errors",
     "usb004_netdev_dropped",
     "drv001_driver_package_missing",
     "drv002_kmod_kernel_mismatch",
