@@ -135,9 +135,12 @@ def test_interface_not_found() -> None:
 
 
 def test_interface_named_in_the_ubus_argument() -> None:
-    text = "# ubus call network.interface status '{ \"interface\" : \"wan\" }'\n{\n\t\"up\": true,\n\t\"proto\": \"dhcp\"\n}\n"
+    # /sbin/ifstatus itself runs: ubus call network.interface status '{ "interface" : "NAME" }'
+    body = read("ifstatus_att_omr3542_truncated.txt").splitlines()[1:]
+    text = "# ubus call network.interface status '{ \"interface\" : \"ATT\" }'\n" + "\n".join(body)
     (status,) = ifstatus.parse(text).value.statuses
-    assert (status.interface, status.up, status.proto, status.complete) == ("wan", True, "dhcp", True)
+    assert (status.interface, status.up, status.proto, status.l3_device) == ("ATT", True, "dhcp", "eth0.4")
+
 
 
 def test_cut_right_after_the_error_code_keeps_it() -> None:

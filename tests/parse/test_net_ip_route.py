@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from modem_doctor.model.common import Line
 from modem_doctor.parse import ip_route
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "net"
@@ -67,9 +68,13 @@ def test_wwan0_routes() -> None:
 
 
 def test_multipath_nexthops() -> None:
-    text = "default proto static metric 20\n\tnexthop via 10.0.0.1 dev eth1 weight 1\n\tnexthop via 10.0.1.1 dev eth2 weight 1\n"
-    (route,) = ip_route.parse(text).value.routes
-    assert route.nexthops == (("10.0.0.1", "eth1"), ("10.0.1.1", "eth2"))
+    quoted = read("ip_route_multipath_mail_quoted.txt").splitlines()
+    lines = [Line(10 + i, text[2:]) for i, text in enumerate(quoted)]  # '> ' removed, numbers kept
+    parsed = ip_route.parse_lines(lines)
+    assert parsed.unparsed == ()
+    (route,) = parsed.value.routes
+    assert route.is_default and (route.proto, route.src, route.line) == ("static", "10.179.20.18", 10)
+    assert route.nexthops == (("10.179.2.12", "ens17f1"), ("10.179.2.140", "ens17f0"))
 
 
 def test_junk_is_unparsed() -> None:

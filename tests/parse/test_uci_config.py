@@ -98,15 +98,26 @@ def test_ncm_interface_with_dns_list_and_route() -> None:
     assert route.name is None and route.type == "route" and route.get("interface") == "lte"
 
 
-def test_uci_export_package_lines_and_quoting() -> None:
-    # The form 'uci export' prints (package line, quoted words) and libuci's quoting rules,
-    # written as the lines of the luci#5283 paste would appear after 'uci export'.
-    text = read("network_qmi_luci5283.conf").strip("`\n")
-    exported = "package network\n\n" + text + "\n\tlist dns \"1.1.1.1\"\n\tlist dns 'a'\"b\"c\\ d # comment\n"
-    parsed = uci_config.parse(exported)
+def test_tokenizer_follows_libuci_quoting() -> None:
+    # libuci's word rules (file.c): quotes join with bare text, backslash escapes, '#' comments.
+    assert uci_config.tokenize("\toption proto 'qmi'") == ["option", "proto", "qmi"]
+    assert uci_config.tokenize("list dns \"1.1.1.1\"  # upstream") == ["list", "dns", "1.1.1.1"]
+    assert uci_config.tokenize("option name 'a'\"b\"c\\ d") == ["option", "name", "abc d"]
+    assert uci_config.tokenize("option empty ''") == ["option", "empty", ""]
+    assert uci_config.tokenize("# a comment line") == []
+
+
+def test_export_of_two_packages() -> None:
+    # 'uci export' without a name prints every package, each after its 'package' line.
+    network = read("export_network_netjsonconfig316.txt")
+    firewall = read("firewall4_default_ac35028.conf")
+    parsed = uci_config.parse(network + "\npackage firewall\n\n" + firewall)
     assert parsed.unparsed == ()
-    skinny = parsed.value.section("network", "skinny")
-    assert skinny is not None and skinny.get_list("dns") == ("1.1.1.1", "abc d")
+    assert [(p.name, len(p.sections), p.inferred) for p in parsed.value.packages] == [
+        ("network", 2, False),
+        ("firewall", 13, False),
+    ]
+    assert parsed.value.section("firewall", "@zone[1]").get("name") == "wan"  # type: ignore[union-attr]
 
 
 def test_registry_and_json() -> None:

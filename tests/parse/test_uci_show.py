@@ -81,20 +81,25 @@ def test_show_of_several_packages_cut_short() -> None:
     assert [(u.line, u.text) for u in parsed.unparsed] == [(40, "unbound")]
 
 
-def test_quote_escapes_anonymous_ids_and_orphan_options() -> None:
-    text = (
-        "network.cfg0a1b2c=device\n"
-        "network.cfg0a1b2c.name='it'\\''s'\n"
-        "firewall.@zone[2].network='vpnclient'\n"
-        "network.lan.proto=static\n"
-    )
-    parsed = uci_show.parse(text)
-    assert parsed.unparsed == ()
-    device = parsed.value.package("network").sections[0]  # type: ignore[union-attr]
-    assert device.name is None and device.anonymous_id == "cfg0a1b2c" and device.get("name") == "it's"
-    zone = parsed.value.section("firewall", "@zone[2]")
-    assert zone is not None and zone.type == "zone" and zone.get("network") == "vpnclient"
-    assert parsed.value.get("network", "lan", "proto") == "static"
+def test_value_splitting_follows_uci_show_quoting() -> None:
+    # uci show prints ' inside a value as '\'' and separates list items with spaces.
+    assert uci_show.split_values("'wan' 'wan6'") == ("wan", "wan6")
+    assert uci_show.split_values("'it'\\''s'") == ("it's",)
+    assert uci_show.split_values("''") == ("",)
+    assert uci_show.split_values("static") == ("static",)  # very old uci: no quotes
+
+
+def test_uci_x_names_and_a_fragment_that_starts_mid_section() -> None:
+    real = read("uci_show_network_k8s_labs.txt")
+    # 'uci -X show' names anonymous sections by their internal id instead of @type[i]
+    extended = real.replace("network.@device[0]", "network.cfg030f15")
+    device = uci_show.parse(extended).value.package("network").sections[2]  # type: ignore[union-attr]
+    assert (device.name, device.anonymous_id, device.type) == (None, "cfg030f15", "device")
+    assert device.get_list("ports") == ("lan1", "lan2", "lan3", "lan4", "sfp2")
+    # a paste that lost the '=device' line still yields the section, typed from its name
+    cut = "\n".join(line for line in real.splitlines() if line != "network.@device[1]=device")
+    second = uci_show.parse(cut).value.section("network", "@device[1]")
+    assert second is not None and second.type == "device" and second.get("name") == "br-wan"
 
 
 def test_junk_is_unparsed() -> None:
