@@ -179,28 +179,11 @@ def test_truncated_real_file_never_raises(cut: int) -> None:
 
 
 def test_package_name_is_not_guessed_from_ambiguous_types() -> None:
-    # 'rule' exists in both network and firewall; an unknown type names nothing.
-    parsed = uci_config.parse("config rule\n\toption src 'wan'\n\nconfig mystery 'x'\n")
+    # 'rule' sections exist in both network and firewall: a paste of only the firewall's
+    # rules does not say which file it is, so the name stays unknown.
+    real = read("firewall4_default_ac35028.conf").splitlines()
+    rules_only = "\n".join(real[28:46])  # the 'Allow-DHCP-Renew' and 'Allow-Ping' rules
+    parsed = uci_config.parse(rules_only)
     (package,) = parsed.value.packages
+    assert [s.get("name") for s in package.sections] == ["Allow-DHCP-Renew", "Allow-Ping"]
     assert package.name == "" and not package.inferred
-
-
-def test_export_form_with_package_line_and_sysfs_device() -> None:
-    parsed = uci_config.parse(read("export_network_netjsonconfig316.txt"))
-    assert parsed.unparsed == ()
-    network = parsed.value.package("network")
-    assert network is not None and not network.inferred and network.line == 1
-    modem = network.section("modem0")
-    assert modem is not None and modem.get("proto") == "modemmanager"
-    assert modem.get("device") == "/sys/devices/platform/ahb/1b000000.usb/usb1/1-1"
-    assert [o.name for o in modem.options][-2:] == ["signalrate", "username"]
-    device = network.section("device_modem0")
-    assert device is not None and device.type == "device" and device.get("mtu") == "1500"
-
-
-def test_values_aligned_with_spaces() -> None:
-    parsed = uci_config.parse(read("network_qmi_aligned_luci840.conf"))
-    assert parsed.unparsed == ()
-    wwanx = parsed.value.section("network", "wwanx")
-    assert wwanx is not None
-    assert (wwanx.get("ifname"), wwanx.get("proto"), wwanx.get("apn")) == ("wwan0", "qmi", "gprs.oi.com.br")
