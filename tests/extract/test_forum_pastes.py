@@ -114,3 +114,22 @@ def test_outputs_between_bullet_points() -> None:
     assert host.usb_ids() == ("1d6b:0001", "2cb7:0001", "1d6b:0002")
     names = [getattr(entry, "name", None) for entry in getattr(host.network[0].value, "entries", ())]
     assert names == ["ttyUSB0", "ttyUSB1", "ttyUSB2", "ttyUSB3", "ttyUSB4", "ttyUSB5"]
+
+
+def _apply(text: str, names: Tuple[str, ...]) -> str:
+    for name in names:
+        text = DAMAGES[name](text)
+    return text
+
+
+PAIRS = [(a, b) for a in sorted(DAMAGES) for b in sorted(DAMAGES) if a != b and "everything" not in (a, b)]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_damage_in_any_order_keeps_the_blocks(name: str) -> None:
+    """Two kinds of damage one after the other, in either order (a mail wrapped, then quoted
+    in a reply and squeezed by a forum...)."""
+    text = _read(name)
+    original = [(b.kind, b.command) for b in extract(text, name).blocks]
+    for pair in PAIRS:
+        assert [(b.kind, b.command) for b in extract(_apply(text, pair), name).blocks] == original, pair

@@ -276,8 +276,11 @@ class _Builder:
             width = self.wrap_width
             if width is None or previous < _WRAP_MIN:
                 return False
-            # Greedy wrapping breaks a line only where the next word would not fit.
-            if not (previous + 1 + len(first_word) > width and (len(text) <= width or " " not in text)):
+            # Greedy wrapping breaks a line only where the next word would not fit. In a
+            # log whose every line starts with a stamp, a line without one is the rest of
+            # the line before, even when spaces squeezed since then blur the widths.
+            fits = previous + 1 + len(first_word) > width and (len(text) <= width or " " not in text)
+            if not fits and not state.signature.prefixed(state):
                 return False
         if PROSE.match(text) or read_bare(text) is not None:
             return False

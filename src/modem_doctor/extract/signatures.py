@@ -92,6 +92,11 @@ class Signature:
         """Is ``text`` certainly a line of this block (not the wrapped end of the last)?"""
         return self.accepts(state, text, text)
 
+    def prefixed(self, state: BlockState) -> bool:
+        """Does every line of this output begin with a stamp (a time, a date), so that a
+        line without one, in a wrapped text, is the end of the line before?"""
+        return False
+
     def restarts(self, state: BlockState, text: str) -> bool:
         """Does ``text`` begin a new output of the same kind (two pastes glued together)?"""
         return False
@@ -233,7 +238,9 @@ class DmesgSignature(Signature):
     (``dmesg -t``, a kernel built without printk times) are taken only after a ``dmesg``
     command or inside a timestamped block."""
 
-    _TIME = re.compile(r"^(?:<\d+>)?\[\s*(\d+)\.(\d+)(?:\s*<\s*\d+\.\d+>)?\]")
+    _TIME = re.compile(r"^(?:<\d+>)?(?:\w+\s*:\s*\w+\s*:\s*)?\[\s*(\d+)\.(\d+)(?:\s*<\s*\d+\.\d+>)?\]")
+    # any stamp a dmesg line can start with: seconds, -x facility:level, -T date, iso date
+    _STAMP = re.compile(r"^(?:<\d+>)?(?:\w+\s*:\s*\w+\s*:\s*)?\[\s*(?:\d+\.\d+|[A-Z][a-z]{2}\s)|^\d{4}-\d\d-\d\dT\d\d:")
 
     def __init__(self) -> None:
         super().__init__(
@@ -263,11 +270,15 @@ class DmesgSignature(Signature):
         match = self._TIME.match(text)
         if match:
             state.data["time"] = float(f"{match.group(1)}.{match.group(2)}")
+        if self._STAMP.match(text):
             state.data["stamped"] = True
+
+    def prefixed(self, state: BlockState) -> bool:
+        return bool(state.data.get("stamped")) and not state.data.get("boot_log")
 
     def strong(self, state: BlockState, text: str) -> bool:
         if state.data.get("stamped"):
-            return bool(self._TIME.match(text))
+            return bool(self._STAMP.match(text))
         return self.accepts(state, text, text)
 
     def accepts(self, state: BlockState, text: str, raw: str) -> bool:
@@ -348,6 +359,16 @@ class JsonSignature(Signature):
         return None
 
 
+class LogreadSignature(Signature):
+    """Syslog lines (logread, /var/log/messages, journalctl): each begins with a date."""
+
+    def __init__(self) -> None:
+        super().__init__("logread", start=_LOG_SYSLOG)
+
+    def prefixed(self, state: BlockState) -> bool:
+        return True
+
+
 DMESG = DmesgSignature()
 _IFACE_STATE = r"(?:UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|LOWERLAYERDOWN)"
 _LOG_SYSLOG = (
@@ -365,7 +386,7 @@ SIGNATURES: Tuple[Signature, ...] = (
         member=r"/:\s*Bus\s|(?:\|\s*)*\|?__\s*Port\s+\d+|ID\s+[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\b|/sys/bus/usb/devices/",
     ),
     DMESG,
-    Signature("logread", start=_LOG_SYSLOG),
+    LogreadSignature(),
     Signature(
         "opkg_list",
         start=r"[a-z0-9][a-z0-9.+_-]*\s+-\s+[0-9a-zA-Z][\w.+~:-]*(?:\s+-\s+.*)?$",
