@@ -50,6 +50,7 @@ def test_dump_fragments() -> None:
     assert parsed.unparsed == ()
     four_g, lan = parsed.value.statuses
     assert (four_g.interface, four_g.proto, four_g.up, four_g.line) == ("4G", "3g", False, 5)
+    assert four_g.complete  # only the last member of a cut dump is incomplete
     assert (lan.interface, lan.l3_device, lan.line) == ("lan", "br-lan", 17)
     assert [a.cidr for a in lan.ipv4_addresses] == ["192.168.1.1/24"]
     assert not lan.complete

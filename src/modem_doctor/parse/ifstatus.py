@@ -255,12 +255,14 @@ def _statuses(value: Dict[str, Any], interface: str, complete: bool, lines: Sequ
     if isinstance(members, list):  # a dump
         result = []
         cursor = (0, 0)
-        for member in members:
+        for position, member in enumerate(members):
             if isinstance(member, dict):
                 name = member.get("interface") if isinstance(member.get("interface"), str) else ""
                 if name:
                     cursor = finder.find(f'"interface": "{name}"', cursor)
-                result.append(_status(member, name or "", complete, cursor, last, finder))
+                # A cut dump lost the end of its last member only; the ones before are whole.
+                whole = complete or position < len(members) - 1
+                result.append(_status(member, name or "", whole, cursor, last, finder))
         return result
     name = value.get("interface") if isinstance(value.get("interface"), str) else interface
     return [_status(value, name or "", complete, (0, 0), last, finder)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span
 from ..model.network import Address, InterfaceList, NetInterface
@@ -275,7 +275,7 @@ def _detail(builder: _Builder, text: str, number: int) -> bool:
     return False
 
 
-def _brief(match: "re.Match[str]", number: int, start) -> bool:  # type: ignore[no-untyped-def]
+def _brief(match: "re.Match[str]", number: int, start: Callable[[str, int, str], _Builder]) -> bool:
     """One ``ip -br`` line; False (nothing recorded) when its words are not addresses or a MAC."""
     name, parent, state, rest = match.groups()
     words = (rest or "").split()

@@ -117,7 +117,7 @@ def _directory(args: str) -> str:
     return ""
 
 
-def _split_path(name: str, directory: str):  # type: ignore[no-untyped-def]
+def _split_path(name: str, directory: str) -> Tuple[str, str]:
     """'/dev/cdc-wdm0' -> ('/dev', 'cdc-wdm0'); a bare name stays in ``directory``."""
     if name.startswith("/") and "/" in name[1:]:
         folder, _, base = name.rpartition("/")
