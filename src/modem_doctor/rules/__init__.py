@@ -41,6 +41,7 @@ RULES: Tuple[str, ...] = (
     "usb002_wrong_usb_configuration",
     "usb003_usb_electrical_errors",
     "usb004_netdev_dropped",
+    "usb005_config_switch_not_persistent",
     "drv001_driver_package_missing",
     "drv002_kmod_kernel_mismatch",
     "drv003_id_unknown_to_driver",
