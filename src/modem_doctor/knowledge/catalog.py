@@ -225,6 +225,38 @@ def identify(vid_pid: str, config_interfaces: Optional[Dict[int, Tuple[int, ...]
     return best if score(best) > 0 else candidates[0]
 
 
+def _model_key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def find_model(name: str) -> Tuple[ModemInfo, ...]:
+    """Hand-written entries for a model named in words ('MU609', 'Huawei EC25-E',
+    'e3372h-153'): an exact match of the model (or a name it is sold as), else the
+    longest model name the given name starts with (EC25-E -> EC25). Vendor words in
+    front are ignored."""
+    key = _model_key(name)
+    if not key:
+        return ()
+    exact: List[ModemInfo] = []
+    prefix: List[Tuple[int, ModemInfo]] = []
+    for info in models():
+        names = (info.model,) + info.also_sold_as
+        for candidate in names:
+            model = _model_key(candidate.split(" (")[0])
+            vendor_model = _model_key(info.vendor) + model
+            if key in (model, vendor_model):
+                exact.append(info)
+                break
+            for full in (model, vendor_model):
+                if full and len(full) >= 4 and key.startswith(full):
+                    prefix.append((len(full), info))
+                    break
+    if exact:
+        return tuple(dict.fromkeys(exact))
+    best = max((length for length, _ in prefix), default=0)
+    return tuple(dict.fromkeys(info for length, info in prefix if length == best))
+
+
 def models() -> Tuple[ModemInfo, ...]:
     """Every hand-written model entry."""
     return _index()[2]

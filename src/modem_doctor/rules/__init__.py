@@ -46,6 +46,9 @@ RULES: Tuple[str, ...] = (
     "drv002_kmod_kernel_mismatch",
     "drv003_id_unknown_to_driver",
     "drv004_at_ports_without_serial_driver",
+    "mod001_wrong_composition",
+    "mod002_router_mode_device",
+    "mod003_lte_only_mode_on_3g_module",
 )
 
 
