@@ -4,6 +4,7 @@ whole text."""
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from typing import Callable, Dict
@@ -40,6 +41,19 @@ def crlf(text: str) -> str:
     return "\r\n".join(text.splitlines()) + "\r\n"
 
 
+def html_escaped(text: str) -> str:
+    """A page scraped as HTML: '<', '>', '&' and quotes left as entities."""
+    return html.escape(text)
+
+
+def forum_markup(text: str) -> str:
+    """A reply quoting the post in BBCode around a Markdown code fence, with the fence's
+    first line glued to the text as careless posters do, and no-break spaces for indents."""
+    lines = text.splitlines()
+    body = [re.sub(r"^( +)", lambda m: "\u00a0" * len(m.group(1)), line) for line in lines]
+    return "\n".join(['[quote="user, post:3, topic:1"]', "```"] + body + ["```", "[/quote]"])
+
+
 def everything(text: str) -> str:
     """All of the above at once, in the order a mail would suffer them."""
     return crlf(mail_quote(remove_blank_lines(wrap_72(collapse_whitespace(text))), depth=2))
@@ -52,8 +66,10 @@ DAMAGES: Dict[str, Callable[[str], str]] = {
     "mail_quote_2": lambda text: mail_quote(text, 2),
     "wrap_72": wrap_72,
     "crlf": crlf,
+    "html_escaped": html_escaped,
+    "forum_markup": forum_markup,
     "everything": everything,
 }
 
 # Damage that keeps every line where it was, so line numbers must not change.
-SAME_LINES = ("collapse_whitespace", "mail_quote", "mail_quote_2", "crlf")
+SAME_LINES = ("collapse_whitespace", "mail_quote", "mail_quote_2", "crlf", "html_escaped")

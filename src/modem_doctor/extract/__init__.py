@@ -75,6 +75,8 @@ def repair_lines(text: str) -> Iterator[Line]:
             cleaned = raw.replace("\t", " ").rstrip() if "\t" in raw else raw.rstrip()
         else:
             cleaned = raw.translate(_SPACES).rstrip()
+        if "&" in cleaned and ";" in cleaned:
+            cleaned = _unescape(cleaned)
         if cleaned[:4].lstrip(" ").startswith(">"):
             cleaned = _QUOTE.sub("", cleaned, count=1)
         if "`" in cleaned or "[" in cleaned:
@@ -84,9 +86,21 @@ def repair_lines(text: str) -> Iterator[Line]:
 
 
 _GREP_PREFIX = re.compile(r"/[\w./@+-]{1,300}:(?:\d{1,9}:)?(?=\S)")
-_FENCE = re.compile(r"^\s*(?:```+|~~~+)[\w+.-]*\s*$|^\s*\[/?code(?:=\w+)?\]\s*$", re.IGNORECASE)
+_FENCE = re.compile(
+    r"^\s*(?:```+|~~~+)[\w+.-]*\s*$|^\s*\[/?code(?:=\w+)?\]\s*$|^\s*\[/?quote(?:=[^\]]*)?\]\s*$", re.IGNORECASE
+)
+# What a page scraped as HTML leaves in pasted commands: 'echo 1 &gt; /sys/...'.
+_ENTITIES = (
+    ("&gt;", ">"), ("&lt;", "<"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&nbsp;", " "), ("&amp;", "&"),
+)
 _CODE_OPEN = re.compile(r"^(\s*)(?:```+|\[code(?:=\w+)?\])", re.IGNORECASE)
 _CODE_CLOSE = re.compile(r"(?:```+|\[/code\])\s*$", re.IGNORECASE)
+
+
+def _unescape(text: str) -> str:
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    return text
 
 
 def _unmark(text: str) -> str:
@@ -344,6 +358,9 @@ def extract(text: str, source: str = "-") -> Extraction:
         raise InputError(source, f"expected text, got {type(text).__name__}")
     builder = _Builder(source)
     raw_lines = text.splitlines()
+    if "&" in text:
+        # widths as the mail client saw them, before a web page turned '>' into '&gt;'
+        raw_lines = [_unescape(raw) if "&" in raw and len(raw) <= MAX_LINE else raw for raw in raw_lines]
     builder.raw_lengths = [0] + [len(raw) for raw in raw_lines]
     builder.soft_breaks = {number for number, raw in enumerate(raw_lines, 1) if raw.endswith(" ") and raw.strip()}
     widest = max(
