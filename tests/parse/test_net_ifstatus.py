@@ -24,7 +24,7 @@ def test_two_outputs_and_an_error_code() -> None:
     before, after = parsed.value.statuses
     assert before.interface == after.interface == "moooc1"  # from '# ifstatus moooc1'
     assert (before.up, before.pending, before.available, before.autostart) == (False, False, False, True)
-    assert before.errors == () and before.complete
+    assert before.errors == () and before.complete and before.data == () and before.zone == ""
     assert after.proto == "openconnect"
     (error,) = after.errors
     assert (error.subsystem, error.code, error.line) == ("interface", "NO_DEVICE", 27)

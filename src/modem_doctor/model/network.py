@@ -143,6 +143,9 @@ class IfStatus:
     routes: Tuple[Route, ...] = ()
     dns_servers: Tuple[str, ...] = ()
     errors: Tuple[IfError, ...] = ()
+    # The handler's 'data' object, plain values only: qmi.sh records its data sessions there
+    # (cid_4, pdh_4, cid_6, pdh_6) and, when it sets the addresses itself, the firewall zone.
+    data: Tuple[Tuple[str, str], ...] = ()
     complete: bool = True  # False when the JSON was cut short and only its start was read
     exists: bool = True  # False for 'Interface wwan not found' (no such interface in netifd)
     line: int = 0
@@ -150,6 +153,15 @@ class IfStatus:
 
     def error_codes(self) -> Tuple[str, ...]:
         return tuple(error.code for error in self.errors)
+
+    @property
+    def zone(self) -> str:
+        """The firewall zone a protocol handler recorded in 'data' (qmi.sh does, from
+        'fw3 -q network IFACE', when it configures the addresses itself), else ''."""
+        for key, value in self.data:
+            if key == "zone":
+                return value
+        return ""
 
 
 # Names a modem's drivers create, with the role each plays.

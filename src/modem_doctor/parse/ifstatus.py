@@ -304,6 +304,7 @@ def _status(
         routes=_routes(data),
         dns_servers=tuple(str(server) for server in _list(data, "dns-server") if isinstance(server, str)),
         errors=tuple(errors),
+        data=_plain_items(data.get("data")),
         complete=complete,
         line=finder.number(start),
         last_line=last,
@@ -338,6 +339,19 @@ def _routes(data: Dict[str, Any]) -> Tuple[Route, ...]:
             )
         )
     return tuple(result)
+
+
+def _plain_items(value: Any) -> Tuple[Tuple[str, str], ...]:
+    """The strings, numbers and booleans of a JSON object, as text pairs in their order."""
+    if not isinstance(value, dict):
+        return ()
+    items = []
+    for key, item in value.items():
+        if isinstance(item, bool):
+            items.append((str(key), "true" if item else "false"))
+        elif isinstance(item, (str, int, float)):
+            items.append((str(key), str(item)))
+    return tuple(items)
 
 
 def _list(data: Dict[str, Any], key: str) -> List[Any]:
