@@ -110,3 +110,12 @@ def test_ls_saying_nodes_are_missing() -> None:
     for parsed in (gnu, busybox):
         assert parsed.unparsed == () and parsed.value.entries == ()
         assert [(e.path, e.line) for e in parsed.value.missing] == [("/dev/ttyUSB*", 1), ("/dev/cdc-wdm0", 2)]
+
+
+def test_localised_date() -> None:
+    parsed = ls_dev.parse(read("ls_l_german_date_wicked940.txt"))
+    assert parsed.unparsed == ()
+    (entry,) = parsed.value.entries
+    assert (entry.directory, entry.name, entry.kind, entry.size) == (
+        "/etc/wicked/scripts", "wwan-qmicli-raw-ipv4", "-", "1802",
+    )  # fmt: skip

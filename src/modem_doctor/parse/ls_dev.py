@@ -27,11 +27,13 @@ from ._net_common import check_lines, shell_command, strip_fence, to_lines
 KIND = "ls_dev"
 TITLE = "ls /dev, ls -l /dev, ls /sys/class/net"
 
+# The date is whatever stands between the size and a time or year: 'Nov 24 02:37',
+# 'Jan  1  1970', '2026-11-24 02:37:12.1 +0000', or localised ('19. Dez 19:00').
 _LONG = re.compile(
     r"^(?P<mode>[-bcdlpsDC?][-rwxsStTl?]{9})[.+@]?\s+(?P<links>\d+)\s+(?P<owner>\S+)\s+(?P<group>\S+)\s+"
     r"(?:(?P<major>\d+),\s*(?P<minor>\d+)|(?P<size>\d+(?:[.,]\d+)?[KMGTP]?))\s+"
-    r"(?P<date>[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{1,2}:\d{2}|\d{4})"
-    r"|\d{4}-\d{2}-\d{2}(?:\s+\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s+[+-]\d{4})?)?)\s+"
+    r"(?P<date>\S+(?:\s+\S+)??)\s+"
+    r"(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s+[+-]\d{4})?|\d{4})\s+"
     r"(?P<name>.+?)\s*$"
 )
 _MODE = re.compile(r"^[-bcdlpsDC?][-rwxsStTl?]{9}[.+@]?$")
