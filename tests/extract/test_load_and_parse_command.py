@@ -150,7 +150,7 @@ def test_parse_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert "[2] dmesg  lines 88-90" in out
     assert "netdev_register 1" in out and "netdev_unregister 1" in out
     assert "20.091055" in out and "25.118090" in out
-    assert out.count("12d1:1573 at 1-1.2") == 3
+    assert out.count("12d1:1573 at 1-1.2 Huawei Technologies HUAWEI Mobile") == 3
     assert out.count("configurations: 1, 2; active: 2") == 2
     assert out.count("configurations: 1, 2; active: 1") == 1
     assert "5:ff/01/07=qmi_wwan" in out

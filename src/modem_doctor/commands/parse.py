@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from ..errors import InputError
 from ..load import load_example, load_paths
 from ..model.host import Artifact, Found, Host
-from ..model.usb import DriverState, UsbListing
+from ..model.usb import DriverState, UsbDevice, UsbListing
 
 HELP = "show what was recognised in pasted or saved output"
 
@@ -52,11 +52,16 @@ def render_text(host: Host) -> str:
     out: List[str] = []
     found = {item.artifact: item for item in host.found()}
     problems = {problem.artifact: problem.message for problem in host.problems}
+    heading = host.sources[0] if len(host.sources) == 1 else f"{len(host.sources)} inputs"
     out.append(
-        f"{', '.join(host.sources)}: {len(host.artifacts)} block(s), {len(host.commands)} command(s), "
-        f"{len(host.facts)} stated fact(s)"
+        f"{heading}: {len(host.artifacts)} block(s), {len(host.commands)} command(s), {len(host.facts)} stated fact(s)"
     )
+    current = None
     for index, artifact in enumerate(host.artifacts, 1):
+        if len(host.sources) > 1 and artifact.source != current:
+            current = artifact.source
+            out.append("")
+            out.append(f"== {current}")
         out.append("")
         out.append(_heading(index, artifact))
         item = found.get(artifact.id)
@@ -65,25 +70,29 @@ def render_text(host: Host) -> str:
         if artifact.id in problems:
             out.append(f"    not parsed: {problems[artifact.id]}")
         out.append(f"    unparsed lines: {host.unparsed_count(artifact.id)}")
+    several = len(host.sources) > 1
     if host.commands:
         out.append("")
-        out.append("Commands shown:")
+        out.append("Commands shown ($: after a prompt):")
         for command in host.commands:
             marker = "$ " if command.prompt_shown else "  "
-            out.append(f"  line {command.line:>5}: {marker}{command.text}")
+            out.append(f"  {_where(command.source, command.line, several)}: {marker}{command.text}")
     if host.facts:
         out.append("")
         out.append("Stated in words:")
         for fact in host.facts:
-            out.append(f"  line {fact.line:>5}: {fact.kind} = {fact.value}")
+            out.append(f"  {_where(fact.source, fact.line, several)}: {fact.kind} = {fact.value}")
     return "\n".join(out) + "\n"
+
+
+def _where(source: str, line: int, several: bool) -> str:
+    return f"{source}:{line}" if several else f"line {line:>5}"
 
 
 def _heading(index: int, artifact: Artifact) -> str:
     lines = f"lines {artifact.first_line}-{artifact.last_line}"
     command = f"  `{artifact.command}`" if artifact.command else ""
-    source = f" ({artifact.source})" if artifact.source else ""
-    return f"[{index}] {artifact.kind}  {lines}{source}{command}"
+    return f"[{index}] {artifact.kind}  {lines}{command}"
 
 
 def summarise(item: Found) -> List[str]:
@@ -108,25 +117,33 @@ def summarise(item: Found) -> List[str]:
     return _generic_summary(value)
 
 
+def _device_label(device: UsbDevice) -> str:
+    # lsusb -t shows no IDs: name the device by where it sits instead of '0000:0000'
+    if device.vendor_id == 0 and device.product_id == 0:
+        return f"device {device.path or '?'}"
+    return f"{device.vid_pid} at {device.path}" if device.path else device.vid_pid
+
+
 def _usb_summary(listing: UsbListing) -> List[str]:
-    lines = [f"{len(listing.devices)} device(s): " + ", ".join(device.vid_pid for device in listing.devices)]
+    lines = [f"{len(listing.devices)} device(s): " + ", ".join(_device_label(device) for device in listing.devices)]
     for device in listing.devices:
         if device.is_hub:
             continue
         name = " ".join(part for part in (device.manufacturer, device.product) if part)
-        where = f" at {device.path}" if device.path else ""
-        lines.append(f"{device.vid_pid}{where}{(' ' + name) if name else ''}")
+        lines.append(f"{_device_label(device)}{(' ' + name) if name else ''}")
         if not device.configs:
             continue
         active = device.active_config
-        numbers = ", ".join(str(config.number) for config in device.configs)
-        lines.append(f"  configurations: {numbers}; active: {active.number if active else 'none shown'}")
+        if any(config.number for config in device.configs):  # lsusb -t does not number them
+            numbers = ", ".join(str(config.number) for config in device.configs)
+            lines.append(f"  configurations: {numbers}; active: {active.number if active else 'none shown'}")
         for config in device.configs:
             marker = "*" if config.active else " "
             parts = []
             for interface in config.interfaces:
                 parts.append(f"{interface.number}:{interface.triple}={_driver_text(interface.driver_state, interface.driver)}")
-            lines.append(f"  {marker}config {config.number}: " + " ".join(parts))
+            label = f"config {config.number}" if config.number else "active configuration"
+            lines.append(f"  {marker}{label}: " + " ".join(parts))
     return lines
 
 
@@ -162,7 +179,7 @@ def _generic_summary(value: Any) -> List[str]:
         item = getattr(value, name, None)
         if isinstance(item, tuple):
             if item:
-                parts.append(f"{len(item)} {name}")
+                parts.append(f"{name}: {len(item)}")
         elif isinstance(item, (str, int, float)) and item not in ("", None) and not isinstance(item, bool):
             text = str(_enum_value(item))
             if len(text) <= 60:
