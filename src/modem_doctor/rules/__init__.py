@@ -49,6 +49,7 @@ RULES: Tuple[str, ...] = (
     "mod001_wrong_composition",
     "mod002_router_mode_device",
     "mod003_lte_only_mode_on_3g_module",
+    "pkg001_modem_is_only_uplink",
 )
 
 
