@@ -82,6 +82,12 @@ def render_text(host: Host) -> str:
         out.append("Stated in words:")
         for fact in host.facts:
             out.append(f"  {_where(fact.source, fact.line, several)}: {fact.kind} = {fact.value}")
+    if any(device.configs for _, listing in host.usb_listings() for device in listing.devices):
+        out.append("")
+        out.append(
+            "Key: interface:class/subclass/protocol=driver; '*' the active configuration, '-' an interface "
+            "of an inactive one, '(none)' no driver bound, '?' not shown by this listing."
+        )
     return "\n".join(out) + "\n"
 
 
