@@ -44,6 +44,7 @@ _ROUTE_N4 = re.compile(
     r"^(\d+\.\d+\.\d+\.\d+)\s+(\d+\.\d+\.\d+\.\d+|\*)\s+(\d+\.\d+\.\d+\.\d+)\s+([A-Za-z!]+)\s+(-?\d+)\s+\d+\s+\d+\s+(\S+)$"
 )
 _ROUTE_N6 = re.compile(r"^([0-9a-fA-F:.]+/\d+)\s+([0-9a-fA-F:.]+)\s+([A-Za-z!]+)\s+(-?\d+)\s+\d+\s+\d+\s+(\S+)$")
+# Headings reporters put above their output ('Output of "ip -4 route show"', '-----').
 _INTRO = re.compile(r'^(?:Output of\s+)?"?ip\b.*\broute\b.*$|^-{5,}$')
 
 
