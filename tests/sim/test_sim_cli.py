@@ -116,3 +116,18 @@ def test_modem_serves_ports_sharing_one_state(tmp_path) -> None:
             proc.wait()
         proc.stdout.close()
         proc.stderr.close()
+
+
+def test_output_nobody_reads_is_dropped_not_blocking() -> None:
+    from modem_doctor.sim.pty import start
+    simulator = start("at", "mu609", "ready")
+    simulator.write_wait = 0.01
+    try:
+        for _ in range(200):  # far more URC bytes than a pty buffers, and no reader
+            simulator.engine.urc("^RSSI:21" + "x" * 1000)
+            simulator._write(simulator.engine.take_unsolicited())
+            if simulator.dropped:
+                break
+        assert simulator.dropped > 0
+    finally:
+        simulator.stop()

@@ -54,6 +54,9 @@ class PtySimulator:
         self.trace = trace
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)
+        os.set_blocking(self.master, False)
+        self.dropped = 0  # bytes thrown away because no client read them
+        self.write_wait = 0.5  # seconds to wait for a reader before dropping output
         self.path = os.ttyname(self.slave)
         self.link = link
         if link:
@@ -84,10 +87,14 @@ class PtySimulator:
             try:
                 written = os.write(self.master, view)
             except OSError as error:
-                if error.errno == errno.EAGAIN:
-                    select.select([], [self.master], [], 0.5)
-                    continue
-                raise
+                if error.errno != errno.EAGAIN:
+                    raise
+                # Nobody reads the other end and its buffer is full: wait a little, then
+                # drop the rest rather than hang the loop (a real modem drops URCs too).
+                if not select.select([], [self.master], [], self.write_wait)[1]:
+                    self.dropped += len(view)
+                    return
+                continue
             view = view[written:]
 
     # --- loop -------------------------------------------------------------------------------------
