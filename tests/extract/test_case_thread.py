@@ -150,3 +150,33 @@ def test_damaged_thread_reads_the_same(damage: str) -> None:
     host = load_text(damaged, "t")
     _check_host(host)
     assert _usb_view(host) == _usb_view(load_text(THREAD, "t"))
+
+
+def _lines(first: int, last: int) -> List[str]:
+    return THREAD.splitlines()[first - 1 : last]
+
+
+def test_two_listings_glued_together_are_two_blocks() -> None:
+    """The listing before the switch and the one after, pasted with nothing between."""
+    text = "\n".join(_lines(3, 78) + _lines(185, 259))
+    blocks = extract(text, "t").blocks
+    assert [(b.kind, b.first_line, b.last_line) for b in blocks] == [("usb_debugfs", 2, 76), ("usb_debugfs", 77, 151)]
+    host = load_text(text, "t")
+    assert [d.active_config.number for _, d in host.usb_devices("12d1:1573") if d.active_config] == [2, 1]
+
+
+def test_two_dmesg_runs_glued_together_are_two_blocks() -> None:
+    """The MDM9200 post's two 'dmesg | grep usb' runs without the prompt between: the time
+    going back shows a second capture."""
+    post = (PASTES / "forum-26730-mdm9200.txt").read_text(encoding="utf-8").splitlines()
+    text = "\n".join(post[8:13] + post[17:28])
+    blocks = extract(text, "t").blocks
+    assert [(b.kind, b.first_line, b.last_line) for b in blocks] == [("dmesg", 1, 5), ("dmesg", 6, 16)]
+
+
+def test_prompt_in_the_middle_of_a_listing_splits_it() -> None:
+    """A prompt line pasted inside the output (the user pressed Enter while it printed)."""
+    text = "\n".join(_lines(3, 40) + ["root@OpenWrt:~#"] + _lines(41, 78))
+    blocks = extract(text, "t").blocks
+    assert [(b.first_line, b.last_line) for b in blocks] == [(2, 38), (40, 77)]
+    assert blocks[0].command == DEBUGFS and blocks[1].command is None
