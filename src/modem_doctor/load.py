@@ -34,8 +34,34 @@ def load_paths(paths: Sequence[str], stdin: Optional[object] = None) -> Host:
     """
     if not paths:
         raise InputError("-", "no input given")
-    extractions = [extract(read_input(path, stdin), path) for path in paths]
+    extractions: List[Extraction] = []
+    for path in paths:
+        if path != "-" and _is_bundle(path):
+            extractions.extend(_bundle_extractions(path))
+        else:
+            extractions.append(extract(read_input(path, stdin), path))
     return build_host(extractions)
+
+
+def load_bundle(bundle: object) -> Host:
+    """A collected bundle (``collect.bundle.Bundle``) as a Host: each capture is read by
+    the parser its spec names."""
+    from .collect.bundle import extractions
+
+    return build_host(extractions(bundle))  # type: ignore[arg-type]
+
+
+def _is_bundle(path: str) -> bool:
+    from .collect.bundle import looks_like_bundle
+
+    return looks_like_bundle(path)
+
+
+def _bundle_extractions(path: str) -> List[Extraction]:
+    """A bundle written by ``modem-doctor collect`` (bad bundles raise ``InputError``)."""
+    from .collect.bundle import extractions, read_bundle
+
+    return extractions(read_bundle(path), os.path.basename(path))
 
 
 def load_example(name: str) -> Host:
@@ -148,6 +174,7 @@ def _parse_block(block: Block):  # type: ignore[no-untyped-def]
 __all__ = [
     "build_host",
     "example_names",
+    "load_bundle",
     "load_example",
     "load_paths",
     "load_text",

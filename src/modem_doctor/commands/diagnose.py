@@ -23,12 +23,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format (default text)")
     parser.add_argument("--share", action="store_true",
                         help="remove IMEI, IMSI, ICCID, phone numbers, serials, MACs, public IPs, passwords and PINs")
+    # --ssh HOST / --local: collect live first (collect/, issue 6); a saved bundle is a FILE.
+    from .collect import add_source_arguments
+
+    add_source_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.example and args.files:
         raise InputError("--example", "give either --example or files, not both")
-    if args.example:
+    live = getattr(args, "ssh", None) or getattr(args, "local", False)
+    if live and (args.example or args.files):
+        raise InputError("diagnose", "give either --ssh/--local or files/--example, not both")
+    if live:
+        from ..load import load_bundle
+        from .collect import bundle_from_args
+
+        hosts = [load_bundle(bundle_from_args(args))]
+    elif args.example:
         hosts = [load_example(args.example)]
     elif not args.files:
         raise InputError("diagnose", "no input: give FILE(s), - for standard input, or --example NAME")
