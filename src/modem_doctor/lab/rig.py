@@ -99,16 +99,30 @@ def _cached_kernels(root: Path) -> List[Path]:
     return sorted(root.glob("kernel/linux-image-*/rig-kernel.json"))
 
 
+def fetch_kernel_after_update(cache: Path) -> Dict[str, str]:
+    """Second try after ``apt-get update``; no further fallback."""
+    return _fetch_package(cache, resolve_kernel_package())
+
+
 def fetch_kernel(cache: Path) -> Dict[str, str]:
     """Download and unpack the kernel package; returns its record (name, version, paths)."""
     try:
         package = resolve_kernel_package()
     except LabError:
         cached = _cached_kernels(cache)
+        if not cached and os.geteuid() == 0 and shutil.which("apt-get"):
+            # A fresh machine may have no package lists yet (apt-cache then knows nothing).
+            subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
+            return fetch_kernel_after_update(cache)
         if not cached:
             raise
         # Offline: use the newest kernel already unpacked rather than fail.
         return json.loads(cached[-1].read_text())
+    return _fetch_package(cache, package)
+
+
+def _fetch_package(cache: Path, package: str) -> Dict[str, str]:
     kdir = cache / "kernel" / package
     record_path = kdir / "rig-kernel.json"
     if record_path.exists():
