@@ -35,4 +35,4 @@ def test_listing_is_one_block_of_its_format(row: Dict[str, str]) -> None:
     extraction = extract((CORPUS / row["file"]).read_text(encoding="utf-8"), row["file"])
     assert [block.kind for block in extraction.blocks] == [KIND[row["format"]]]
     assert all(line.text.startswith("# ") for line in extraction.prose)
-    assert not extraction.commands and not extraction.facts
+    assert not extraction.commands
