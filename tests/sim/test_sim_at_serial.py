@@ -68,6 +68,8 @@ def test_dialogue_in_every_scenario(port, profile: str, scenario: str) -> None:
         assert p.cmd("AT+CIMI") == "\r\n+CME ERROR: 11\r\n"
     elif scenario == "puk-required":
         assert "+CPIN: SIM PUK" in cpin
+    elif scenario == "sim-blocked":
+        assert cpin == "\r\n+CME ERROR: 13\r\n"
     else:
         assert "+CPIN: READY" in cpin
         assert "001010123456789" in p.cmd("AT+CIMI")
@@ -207,3 +209,13 @@ def test_hung_port_answers_nothing(port) -> None:
     p.serial.write(b"AT\r")
     time.sleep(0.3)
     assert p.serial.in_waiting == 0
+
+
+def test_apn_credentials(port) -> None:
+    p = port("ec25", "apn-auth-failed")
+    p.cmd("ATE0")
+    p.cmd("AT+CMEE=1")
+    assert p.cmd("AT+CGACT=1,1") == "\r\n+CME ERROR: 149\r\n"
+    assert '"SM",29,"user authentication failed"' in p.cmd("AT+CEER")
+    p.cmd('AT+CGAUTH=1,1,"fake","fake"')
+    assert p.cmd("AT+CGACT=1,1") == "\r\nOK\r\n"

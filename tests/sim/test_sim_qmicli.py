@@ -153,3 +153,17 @@ def test_unknown_message_degrades_to_not_supported(sim, qmicli) -> None:
 def test_version_info(sim, qmicli) -> None:
     out = qmicli(sim("qmi", "ec25"), "--get-service-version-info").stdout
     assert "ctl (1.5)" in out and "wda (1.16)" in out
+
+
+def test_apn_credentials_over_qmi(sim, qmicli) -> None:
+    simulator = sim("qmi", "ec25", "apn-auth-failed")
+    failed = qmicli(simulator, "--wds-start-network=apn=internet,ip-type=4")
+    assert "verbose call end reason (6,29)" in failed.stderr
+    ok = qmicli(simulator, "--wds-start-network=apn=internet,username=fake,password=fake,auth=pap,ip-type=4",
+                "--client-no-release-cid")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_sim_blocked(sim, qmicli) -> None:
+    out = qmicli(sim("qmi", "mu609", "sim-blocked"), "--uim-get-card-status").stdout
+    assert "PIN1 state: 'permanently-blocked'" in out

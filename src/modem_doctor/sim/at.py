@@ -355,7 +355,7 @@ class AtModem:
             "+CSQ": self.c_csq, "+CESQ": self.c_cesq,
             "+CREG": self._reg("CREG"), "+CGREG": self._reg("CGREG"),
             "+COPS": self.c_cops, "+CGDCONT": self.c_cgdcont, "+CGACT": self.c_cgact,
-            "+CGATT": self.c_cgatt, "+CGPADDR": self.c_cgpaddr, "+CEER": self.c_ceer,
+            "+CGATT": self.c_cgatt, "+CGAUTH": self.c_cgauth, "+CGPADDR": self.c_cgpaddr, "+CEER": self.c_ceer,
             "+CFUN": self.c_cfun, "+CMEE": self.c_cmee, "+CSCS": self.c_cscs,
         }
         if "lte" in self.profile.technologies:
@@ -612,11 +612,30 @@ class AtModem:
             return [], cme(50)
         if not self.state.registered():
             return [], cme(30)
-        result = self.state.start_call(str(ctx.get("apn", "")), self._ip_type(str(ctx.get("type", "IP"))))
+        result = self.state.start_call(str(ctx.get("apn", "")), self._ip_type(str(ctx.get("type", "IP"))),
+                                       ctx.get("username"), ctx.get("password"))
         if result.ok:
             return [], OK
         table = causes().get("session_to_cme", {})
         return [], cme(int(table.get(str(result.cause), 148)) if result.cause is not None else 148)
+
+    def c_cgauth(self, mode: str, args: str) -> Result:
+        if mode == "test":
+            return ["+CGAUTH: (1-16),(0-2),,"], OK
+        if mode == "read":
+            return [f'+CGAUTH: {c["cid"]},{c.get("auth", 0)},"{c.get("username", "")}"'
+                    for c in sorted(self._contexts(), key=lambda c: int(c["cid"]))], OK
+        if mode != "set":
+            return [], ERROR
+        values = split_args(args) + ["", "", ""]
+        cid, auth = _int(values[0]), _int(values[1] or "0")
+        ctx = next((c for c in self._contexts() if int(c["cid"]) == cid), None)
+        if ctx is None or auth not in (0, 1, 2):
+            return [], cme(50)
+        ctx["auth"] = auth
+        ctx["username"] = values[2] if auth else None
+        ctx["password"] = values[3] if auth else None
+        return [], OK
 
     def c_cgatt(self, mode: str, args: str) -> Result:
         if mode == "test":
@@ -870,10 +889,12 @@ class AtModem:
             return [], gate
         ctx = next((c for c in self._contexts() if int(c["cid"]) == cid), {"type": "IP", "apn": ""})
         apn = values[2] if len(values) > 2 and values[2] else str(ctx.get("apn", ""))
+        user = values[3] if len(values) > 3 and values[3] else ctx.get("username")
+        password = values[4] if len(values) > 4 and values[4] else ctx.get("password")
         ip_type = self._ip_type(str(ctx.get("type", "IP")))
         families = ("ipv4", "ipv6") if ip_type == "ipv4v6" else (ip_type,)
         for family in families:
-            result = self.state.start_call(apn, family)
+            result = self.state.start_call(apn, family, user, password)
             if result.ok:
                 self.urc(f'^NDISSTAT:1,,,"{family.upper()}"')
             else:

@@ -396,7 +396,7 @@ def connect_set(m: MbimModem, info: bytes) -> Tuple[int, bytes]:
     if not m.state.attached():
         return STATUS_PACKET_SERVICE_DETACHED, b""
     wanted = IP_TYPES.get(ip_type, "ipv4v6")
-    result = m.state.start_call(apn or None, wanted)
+    result = m.state.start_call(apn or None, wanted, read_string(info, 16) or None, read_string(info, 24) or None)
     if not result.ok:
         return STATUS_FAILURE, _connect_info(m, session, int(result.cause or 0))
     granted = 3 if len(result.ip_types) == 2 else (1 if result.ip_types == ("ipv4",) else 2)

@@ -596,7 +596,7 @@ def wds_start(m: QmiModem, msg: QmiMessage) -> Tuple[int, Dict[int, bytes]]:
                 apn = str(ctx.get("apn", ""))
     if ip_type in m.state.sessions:
         return qmux.ERR_NO_EFFECT, {}
-    result = m.state.start_call(apn, ip_type)
+    result = m.state.start_call(apn, ip_type, msg.text(0x17), msg.text(0x18))
     if result.ok:
         handle = m._next_handle
         m._next_handle += 1

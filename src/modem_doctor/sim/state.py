@@ -209,9 +209,12 @@ class ModemState:
                 return str(ctx.get("apn", ""))
         return ""
 
-    def start_call(self, apn: Optional[str], ip_type: str = "ipv4") -> CallResult:
+    def start_call(self, apn: Optional[str], ip_type: str = "ipv4", username: Optional[str] = None,
+                   password: Optional[str] = None) -> CallResult:
         """Ask the network for a session. ip_type: ipv4 | ipv6 | ipv4v6."""
         causes_ok = self.data
+        wrong_auth = bool(causes_ok.get("auth_required")) and (
+            username != causes_ok.get("username") or password != causes_ok.get("password"))
         if not self.registered():
             result = CallResult(False, None, reason="not registered")
         elif not self.attached():
@@ -222,6 +225,9 @@ class ModemState:
             if "*" not in accepted and name.lower() not in accepted:
                 cause = int(causes_ok.get("apn_reject_cause", 27))
                 result = CallResult(False, cause, reason=f"APN {name!r} rejected")
+            elif wrong_auth:
+                cause = int(causes_ok.get("auth_reject_cause", 29))
+                result = CallResult(False, cause, reason="PDP authentication failed")
             else:
                 allowed = tuple(causes_ok.get("ip_types", ["ipv4", "ipv6"]))
                 wanted = ("ipv4", "ipv6") if ip_type == "ipv4v6" else (ip_type,)
