@@ -127,3 +127,16 @@ def test_handled_messages_cover_the_brief() -> None:
 def test_silent_port_answers_nothing() -> None:
     modem = QmiModem("mu609", "port-hung")
     assert modem.handle(H("010f0000000000012200040001010002")) == []
+
+
+def test_sim_modem_ports_share_state_and_reset() -> None:
+    from modem_doctor.sim import SimModem
+    modem = SimModem("mu609", "ready")
+    resets = []
+    modem.on_reset(lambda state: resets.append(state.composition))
+    assert [i["function"] for i in modem.interfaces(1)][-1] == "qmi"
+    modem.at.feed(b'AT^SETPORT="A1,A2;1,3,2,16"\r')
+    modem.qmi.handle(_request(2, 0x2E, {0x01: b"\x04"}))  # QMI reset
+    assert resets == ["ncm"]
+    assert [i["function"] for i in modem.interfaces(1)][-1] == "ncm"
+    assert modem.at.echo  # the AT port rebooted too

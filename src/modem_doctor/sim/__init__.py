@@ -6,6 +6,7 @@ Engines are transport-independent (bytes in, bytes out) so the same code answers
 - ``AtModem(profile, scenario).feed(data) -> bytes``
 - ``QmiModem(profile, scenario).handle(frame) -> [frames]``
 - ``MbimModem(profile, scenario).handle(message) -> [messages]``
+- ``SimModem(profile, scenario)``: one device, ``.at``/``.qmi``/``.mbim`` sharing one state
 
 Profiles and scenarios are JSON data under ``modem_doctor/data/sim/`` (see
 docs/simulators.md). Standard library only.
@@ -17,7 +18,7 @@ from .profiles import Profile, Scenario, load_profile, load_scenario, profile_na
 from .state import ModemState
 
 __all__ = [
-    "AtModem", "MbimModem", "ModemState", "Profile", "QmiModem", "Scenario",
+    "AtModem", "MbimModem", "ModemState", "Profile", "QmiModem", "Scenario", "SimModem",
     "load_profile", "load_scenario", "profile_names", "scenario_names",
 ]
 
@@ -33,4 +34,7 @@ def __getattr__(name: str) -> object:
     if name == "MbimModem":
         from .mbim import MbimModem
         return MbimModem
+    if name == "SimModem":
+        from .modem import SimModem
+        return SimModem
     raise AttributeError(name)
