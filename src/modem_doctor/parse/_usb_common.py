@@ -291,7 +291,8 @@ class InterfaceBuilder:
             # empty field in the active one (old usb-devices) means nothing is bound
             state = DriverState.UNBOUND if config_active else DriverState.INACTIVE
             driver = None
-        elif text in ("(none)", "[none]", "none"):
+        elif text in ("(none)", "[none]", "none") or (text.startswith("(") and "(none)".startswith(text)):
+            # also '(n', '(no'...: a paste cut inside '(none)'; no driver name starts with '('
             state = DriverState.UNBOUND
             driver = None
         else:

@@ -67,6 +67,18 @@ def driver_presence(ctx: Context, driver: str, package: Optional[str]) -> Tuple[
     return UNKNOWN, ()
 
 
+def package_list_evidence(ctx: Context) -> Tuple[Evidence, ...]:
+    """The first and last lines of the last package list: what a 'not installed' rests on."""
+    if not ctx.host.packages:
+        return ()
+    item = ctx.host.packages[-1]
+    entries = [entry for entry in getattr(item.value, "packages", ()) if entry.line]
+    if not entries:
+        return ()
+    ends = [entries[0], entries[-1]] if len(entries) > 1 else [entries[0]]
+    return tuple(ctx.cite(item.artifact, entry.line) for entry in ends)
+
+
 def active_view(modem: ModemFacts) -> Optional[Tuple[str, UsbDevice, UsbConfig, Dict[int, object]]]:
     """The latest listing of the modem, its active configuration, and the knowledge
     base's view (role, expected driver, package) of each interface of that configuration."""
@@ -118,6 +130,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             numbers = [i.number for i in ifaces]
             role = getattr(views.get(numbers[0]), "role", "data")
             evidence = ctx.cite_config(artifact, config, numbers)
+            if presence == MISSING:
+                evidence += package_list_evidence(ctx)
             shipped = f"{package} ships {driver}" if package else f"no OpenWrt package is known for {driver}"
             if presence == MISSING:
                 title = f"{modem.label}: the {role.upper()} interface has no driver and {package or driver} is not installed"

@@ -37,7 +37,8 @@ from ..model.findings import Finding, Severity
 from ..model.usb import DriverState, UsbInterface
 from . import Rule
 from .context import Context
-from .drv001_driver_package_missing import PRESENT, UNKNOWN, active_view, driver_presence, unbound
+from .drv001_driver_package_missing import (MISSING, PRESENT, UNKNOWN, active_view, driver_presence,
+                                            package_list_evidence, unbound)
 
 SERIAL_ROLES = ("at", "modem", "diag", "gps")
 AT_ROLES = ("at", "modem")
@@ -60,25 +61,35 @@ def check(ctx: Context) -> Iterator[Finding]:
             siblings = [i for i in config.interfaces
                         if i.driver_state is DriverState.BOUND and i.driver == driver]
             if siblings:
-                yield _partial(ctx, modem, artifact, config, driver, ifaces, siblings, views)
+                # one port among bound siblings; a lone DIAG port is often reserved on purpose
+                ifaces = [i for i in ifaces if getattr(views.get(i.number), "role", "") in AT_ROLES]
+                if ifaces:
+                    yield _partial(ctx, modem, artifact, config, driver, ifaces, siblings, views)
                 continue
-            if not any(getattr(views.get(i.number), "role", "") in AT_ROLES for i in ifaces):
-                continue  # only DIAG/GPS ports: not what this rule is about
+            if any(i.driver_state is DriverState.BOUND and i.driver in roles.SERIAL_DRIVERS for i in config.interfaces):
+                continue  # another serial driver serves the modem's ports
             package = packages.kmod_for_driver(driver)
             presence, _ = driver_presence(ctx, driver, package)
             if presence in PRESENT:
                 continue  # installed yet nothing binds: DRV002 (or DRV003 for an unknown ID)
             names = ", ".join(f"{i.number} ({ROLE_NAMES.get(getattr(views.get(i.number), 'role', ''), 'serial')})"
                               for i in ifaces)
+            shown_at = any(getattr(views.get(i.number), "role", "") in AT_ROLES for i in ifaces)
+            listed = len({i.number for i in config.interfaces}) < config.num_interfaces
             yield Finding(
                 code=RULE.code,
                 severity=Severity.ERROR if presence != UNKNOWN else Severity.WARNING,
-                title=f"{modem.label}: no serial driver on its AT ports; {package or driver} is "
-                      + ("not installed" if presence != UNKNOWN else "probably not installed"),
-                evidence=ctx.cite_config(artifact, config, [i.number for i in ifaces]),
+                title=(f"{modem.label}: no serial driver on its "
+                       + ("AT ports" if shown_at else "serial ports") + f"; {package or driver} is "
+                       + ("not installed" if presence != UNKNOWN else "probably not installed")),
+                evidence=ctx.cite_config(artifact, config, [i.number for i in ifaces])
+                + (package_list_evidence(ctx) if presence == MISSING else ()),
                 why=(f"Linux 6.1's {driver} would bind interfaces {names}, but nothing binds them, so there is "
                      "no /dev/ttyUSB* to send AT commands to: no PPP dialling, no vendor mode command, no "
                      "SIM or signal query."
+                     + (f" The listing shows {len({i.number for i in config.interfaces})} of the configuration's "
+                        f"{config.num_interfaces} interfaces; {package or driver} drives its other ports too."
+                        if listed else "")
                      + (" If the kmod is installed, the running kernel predates this ID." if presence == UNKNOWN else "")),
                 fix=(f"Install {package} ({packages.release(ctx.release).install} {package})."
                      if package else f"Find a kernel module that provides {driver}."),

@@ -47,6 +47,7 @@ MODEM_EVENTS = (
     LogEventKind.NETDEV_REGISTER,
     LogEventKind.CDC_WDM,
 )
+GONE_EVENTS = (LogEventKind.DISCONNECT, LogEventKind.NEW_DEVICE)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -125,21 +126,26 @@ def _name(modem: ModemFacts, device) -> str:  # type: ignore[no-untyped-def]
     e = modem.explanation
     if e.vendor == "unknown" and (device.ids_name or device.manufacturer):
         return f"{device.ids_name or device.manufacturer} ({e.vid}:{e.pid})"
-    return modem.label
+    return modem.label.replace(" (storage mode)", "")
 
 
 def _from_logs(ctx: Context, reported: Set[str]) -> Iterator[Finding]:
     vendors = {name.lower() for name in (_vendor_words())}
     for item in ctx.host.logs:
         events = getattr(item.value, "events", ())
+        last = {}
         for index, event in enumerate(events):
-            if event.kind is not LogEventKind.STORAGE or not event.interface or not event.device:
+            # only the 'USB Mass Storage device detected' line of interface 0; the last one
+            # of each port, since a switch makes the device leave and come back
+            if event.kind is LogEventKind.STORAGE and event.interface.endswith(":1.0") and not event.subject:
+                last[event.device] = index
+        for device_path, index in last.items():
+            event = events[index]
+            if not device_path or device_path in reported:
                 continue
-            if not event.interface.endswith(":1.0") or event.subject or event.device in reported:
-                continue  # only the 'USB Mass Storage device detected' line of interface 0
             later = events[index + 1:]
-            if any(e.kind in MODEM_EVENTS and e.device == event.device for e in later):
-                continue  # it became a modem afterwards (or was one all along)
+            if any(e.device == device_path and (e.kind in MODEM_EVENTS or e.kind in GONE_EVENTS) for e in later):
+                continue  # it became a modem, or left the bus (a switch re-enumerates it)
             cdrom = _cdrom_after(later, vendors)
             ids = _ids_of(events[:index], event.device)
             known = bool(ids and modeswitch.is_storage_mode(ids))
