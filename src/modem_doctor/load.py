@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from . import parse as parsers
 from .errors import InputError
 from .extract import Block, Extraction, extract
-from .model.common import Unparsed
+from .model.common import Line, Unparsed
 from .model.host import AREA_NAMES, AREAS, Artifact, ArtifactUnparsed, Found, Host, LoadProblem
 
 EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "examples")
@@ -121,6 +121,7 @@ def build_host(extractions: Iterable[Extraction]) -> Host:
     unparsed: List[ArtifactUnparsed] = []
     problems: List[LoadProblem] = []
     used_ids: Dict[str, int] = {}
+    texts = []  # (artifact id, its lines) so findings can quote the lines they cite
     for extraction in extractions:
         sources.append(extraction.source)
         commands.extend(extraction.commands)
@@ -128,6 +129,7 @@ def build_host(extractions: Iterable[Extraction]) -> Host:
         for block in extraction.blocks:
             artifact = _artifact(extraction.source, block, used_ids)
             artifacts.append(artifact)
+            texts.append((artifact.id, tuple(block.lines)))
             try:
                 parsed = _parse_block(block)
             except InputError as error:
@@ -147,6 +149,7 @@ def build_host(extractions: Iterable[Extraction]) -> Host:
         facts=tuple(facts),
         unparsed=tuple(unparsed),
         problems=tuple(problems),
+        artifact_lines=tuple(texts),
         **{area: tuple(items) for area, items in areas.items()},
     )
 
@@ -160,6 +163,11 @@ def _artifact(source: str, block: Block, used: Dict[str, int]) -> Artifact:
     return Artifact(artifact_id, block.kind, source, block.command, block.first_line, block.last_line)
 
 
+# Parsers that read the prompt line before their output: the interface of 'ifstatus wan',
+# the directory of 'ls -l /dev', the config of 'cat /etc/config/network'.
+READS_ITS_PROMPT = frozenset({"ifstatus", "ls_dev", "uci_config", "uci_show", "ip_addr", "ip_route", "ifconfig"})
+
+
 def _parse_block(block: Block):  # type: ignore[no-untyped-def]
     """Parse a block with its registered parser; None when that parser is not built yet."""
     try:
@@ -168,7 +176,10 @@ def _parse_block(block: Block):  # type: ignore[no-untyped-def]
         if error.name and error.name.startswith(parsers.__name__):
             return None
         raise
-    return module.parse_lines(block.lines)
+    lines = block.lines
+    if block.kind in READS_ITS_PROMPT and block.prompt_shown and block.command_text:
+        lines = (Line(block.command_line, block.command_text),) + tuple(lines)
+    return module.parse_lines(lines)
 
 
 __all__ = [

@@ -60,7 +60,12 @@ def number_lines(text: str, first: int = 1) -> Tuple[Line, ...]:
 def to_jsonable(value: Any) -> Any:
     """Turn model values (dataclasses, enums, tuples) into plain JSON-ready data."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # A field marked metadata={"json": False} holds working data, not output (the input's text).
+        return {
+            f.name: to_jsonable(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.metadata.get("json", True)
+        }
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dict):

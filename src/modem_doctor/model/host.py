@@ -14,10 +14,10 @@ parser's model can grow without this module changing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from .common import Unparsed, to_jsonable
+from .common import Line, Unparsed, to_jsonable
 from .system import SystemInfo, merge_system_info
 from .system import release_series as _series
 from .usb import UsbDevice, UsbListing
@@ -156,6 +156,11 @@ class Host:
     facts: Tuple[StatedFact, ...] = ()
     unparsed: Tuple[ArtifactUnparsed, ...] = ()
     problems: Tuple[LoadProblem, ...] = ()
+    # The text of each artifact's lines, for quoting cited lines; left out of JSON output
+    # (the input itself is not part of the model).
+    artifact_lines: Tuple[Tuple[str, Tuple[Line, ...]], ...] = field(
+        default=(), repr=False, compare=False, metadata={"json": False}
+    )
 
     # ----- generic -------------------------------------------------------------------
 
@@ -184,6 +189,16 @@ class Host:
     def is_empty(self) -> bool:
         """True when nothing recognisable was read (no artifact, no command, no fact)."""
         return not (self.artifacts or self.commands or self.facts)
+
+    def line_text(self, artifact_id: str, number: int) -> str:
+        """The text of line ``number`` of an artifact as it was read; '' when unknown."""
+        for candidate, lines in self.artifact_lines:
+            if candidate == artifact_id:
+                for line in lines:
+                    if line.number == number:
+                        return line.text
+                break
+        return ""
 
     def to_json(self) -> Dict[str, Any]:
         data = to_jsonable(self)
@@ -311,10 +326,11 @@ class Host:
         return stated[-1].value if stated else None
 
     def release_series(self) -> Optional[str]:
-        """'23.05' for '23.05.2' or '23.05-SNAPSHOT'; 'snapshot' for a snapshot; None when unknown."""
+        """'23.05' for '23.05.2' or '23.05-SNAPSHOT'; 'snapshot' for a snapshot; None when
+        unknown. ``model.system.release_series`` decides, for shown and stated releases alike."""
         info = self.system_info()
         if info.release or info.description:
-            return info.series or None  # the description helps: 'Barrier Breaker 14.07'
+            return _series(info.release, info.description) or None  # 'Barrier Breaker 14.07'
         return release_series(self.release())
 
     def board_name(self) -> Optional[str]:

@@ -91,11 +91,7 @@ class Context:
 
     def line_text(self, artifact_id: str, number: int) -> str:
         """The text of one line of the user's input, as it was read."""
-        artifact = self.host.artifact(artifact_id)
-        for line in getattr(artifact, "lines", ()) if artifact else ():
-            if line.number == number:
-                return str(line.text)
-        return ""
+        return self.host.line_text(artifact_id, number)
 
     def cite(self, artifact_id: str, number: int, text: Optional[str] = None) -> Evidence:
         """Evidence for one line; ``text`` when the caller already has it."""
