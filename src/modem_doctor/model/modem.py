@@ -1,0 +1,260 @@
+"""What a modem says about itself: the typed facts read from AT transcripts, qmicli, uqmi,
+mbimcli and mmcli output.
+
+Every parser of modem output returns one ``ModemSession``: the facts of one transcript, in
+the order seen, each with the line that shows it (``line``, ``text``) so a finding can cite
+it. Values are normalised across the five tools so that rules need not know which one the
+user ran:
+
+- SIM state: ``ready``, ``absent``, ``pin``, ``puk``, ``blocked``, ``not-initialized``,
+  ``failure``, ``busy``, ``other``;
+- PIN status: ``disabled``, ``verified``, ``not-verified``, ``blocked``,
+  ``permanently-blocked``, ``not-initialized``;
+- registration: ``home``, ``roaming``, ``searching``, ``not-registered``, ``denied``,
+  ``unknown``; ``idle`` for ModemManager's enabled-but-not-registering;
+- access technology: ``gsm``, ``umts``, ``lte``, ``nr5g`` (``''`` when not shown);
+- data format (QMI link layer): ``802.3`` or ``raw-ip``.
+
+Decoding numbers into meaning and advice (3GPP reject causes, QMI call-end reasons, CME
+errors) is done from the tables in ``data/modem/`` by ``parse/_modem_common.py``; the facts
+here keep the raw numbers next to what was decoded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+SIM_STATES: Tuple[str, ...] = ("ready", "absent", "pin", "puk", "blocked", "not-initialized", "failure", "busy", "other")
+PIN_STATES: Tuple[str, ...] = ("disabled", "verified", "not-verified", "blocked", "permanently-blocked", "not-initialized")
+REG_STATES: Tuple[str, ...] = ("home", "roaming", "searching", "not-registered", "denied", "unknown", "idle")
+
+
+@dataclass(frozen=True)
+class ModemCommand:
+    """A command the transcript shows being sent (AT echo, a shell line running a tool)."""
+
+    command: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class IdentityFact:
+    """One identity item: field is manufacturer, model, revision, imei, iccid, imsi, msisdn."""
+
+    field: str
+    value: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SimFact:
+    """What the SIM card or application is doing (``state`` is one of ``SIM_STATES``)."""
+
+    state: str
+    detail: str  # the tool's own word: 'SIM PIN', 'sim-not-inserted', 'absent'
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PinFact:
+    """PIN1 status and the tries left (None when not shown)."""
+
+    status: str  # one of PIN_STATES, '' when only retries are shown
+    pin_retries: Optional[int]
+    puk_retries: Optional[int]
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SignalFact:
+    """Signal as reported; dBm/dB values converted from the index forms (+CSQ, +CESQ)."""
+
+    tech: str
+    rssi_dbm: Optional[float] = None
+    rsrp_dbm: Optional[float] = None
+    rsrq_db: Optional[float] = None
+    snr_db: Optional[float] = None
+    rscp_dbm: Optional[float] = None
+    quality_percent: Optional[int] = None  # ModemManager's 'signal quality'
+    no_signal: bool = False  # +CSQ: 99,99, ^HCSQ: "NOSERVICE", all-unknown +CESQ
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class RegistrationFact:
+    """One registration report: +CREG/+CGREG/+CEREG, serving system, register state."""
+
+    domain: str  # 'cs', 'ps', 'eps', '5gs' or 'any'
+    state: str  # one of REG_STATES
+    tech: str = ""
+    reject_cause: Optional[int] = None  # 3GPP TS 24.008 / 24.301 cause number
+    reject_source: str = ""  # 'creg-n3', 'ceer', 'mbim-nw-error', 'mmcli'
+    lac: str = ""
+    cell: str = ""
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class OperatorFact:
+    name: str = ""
+    plmn: str = ""  # 'MCCMNC'
+    tech: str = ""
+    selection: str = ""  # 'automatic', 'manual', 'deregistered'
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PdpContextFact:
+    """A PDP context the modem holds (+CGDCONT?), with activation and address when shown."""
+
+    cid: int
+    pdp_type: str = ""  # 'IP', 'IPV6', 'IPV4V6' (upper case as AT prints it)
+    apn: str = ""
+    active: Optional[bool] = None
+    address: str = ""
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class DataFormatFact:
+    link_layer: str  # '802.3' or 'raw-ip' (or what the tool printed)
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CallEndFact:
+    """A data call that failed: protocol error, call-end reason, verbose reason.
+
+    ``ip_family`` is 4 or 6 when the command or the log says which call it was."""
+
+    protocol_error: str = ""  # 'CallFailed', 'Call failed', 'NoEffect'
+    reason_code: Optional[int] = None  # QMI WDS call end reason
+    reason: str = ""  # 'gsm-wcdma-option-unsubscribed'
+    verbose_type: Optional[int] = None  # 6 = 3GPP, 2 = internal, 3 = call manager
+    verbose_code: Optional[int] = None
+    verbose_reason: str = ""  # 'option-unsubscribed'
+    ip_family: Optional[int] = None
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class BearerFact:
+    """The data session as the modem reports it."""
+
+    connected: Optional[bool]
+    apn: str = ""
+    ip_type: str = ""
+    address: str = ""
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ErrorFact:
+    """A command that failed: +CME ERROR, a QMI protocol error, an MBIM status."""
+
+    command: str  # what was asked ('AT+CPIN?', 'get-pin-status', 'query-pin-state')
+    error: str  # the error as printed ('SIM not inserted', 'UimUninitialized')
+    code: Optional[int] = None  # CME code or QMI error number
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class TransportFact:
+    """The tool could not talk to the modem at all: 'Failed to connect to service',
+    'Request timed out', 'Failed to open device', a port that did not answer."""
+
+    message: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SettingFact:
+    """A radio-mode or USB-composition setting read from the modem.
+
+    ``kind`` is 'mode' (^SYSCFG, ^SYSCFGEX, +QCFG="nwscanmode", mode preference) or
+    'usb' (^SETPORT, +QCFG="usbnet", !USBCOMP) or 'cfun' (+CFUN?)."""
+
+    kind: str
+    name: str  # 'SYSCFG', 'usbnet', 'nwscanmode', 'mode-preference', 'CFUN'
+    value: str
+    meaning: str = ""  # 'auto', 'WCDMA only', 'lte', 'qmi', 'full functionality'
+    techs: Tuple[str, ...] = ()  # technologies the mode allows, when it says
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ManagerStateFact:
+    """ModemManager's modem state (mmcli): state, failed reason, power state."""
+
+    state: str
+    failed_reason: str = ""
+    power_state: str = ""
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ModemSession:
+    """Everything one transcript says about the modem, in the order seen."""
+
+    tool: str  # 'at', 'qmicli', 'uqmi', 'mbimcli', 'mmcli'
+    commands: Tuple[ModemCommand, ...] = ()
+    identity: Tuple[IdentityFact, ...] = ()
+    sim: Tuple[SimFact, ...] = ()
+    pins: Tuple[PinFact, ...] = ()
+    signals: Tuple[SignalFact, ...] = ()
+    registrations: Tuple[RegistrationFact, ...] = ()
+    operators: Tuple[OperatorFact, ...] = ()
+    contexts: Tuple[PdpContextFact, ...] = ()
+    data_formats: Tuple[DataFormatFact, ...] = ()
+    call_ends: Tuple[CallEndFact, ...] = ()
+    bearers: Tuple[BearerFact, ...] = ()
+    errors: Tuple[ErrorFact, ...] = ()
+    transport: Tuple[TransportFact, ...] = ()
+    settings: Tuple[SettingFact, ...] = ()
+    manager: Tuple[ManagerStateFact, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (self.identity, self.sim, self.pins, self.signals, self.registrations, self.operators, self.contexts,
+             self.data_formats, self.call_ends, self.bearers, self.errors, self.transport, self.settings,
+             self.manager)
+        )
+
+    def ident(self, field: str) -> str:
+        """The last value shown for an identity field ('' when none)."""
+        for fact in reversed(self.identity):
+            if fact.field == field:
+                return fact.value
+        return ""
+
+    def latest_sim(self) -> Optional[SimFact]:
+        return self.sim[-1] if self.sim else None
+
+    def latest_pin(self) -> Optional[PinFact]:
+        return self.pins[-1] if self.pins else None
+
+    def latest_registration(self) -> Optional[RegistrationFact]:
+        """The last report; a +CREG/+CGREG/+CEREG triple counts as one, the best of them."""
+        if not self.registrations:
+            return None
+        return self.registrations[-1]
+
+    def settings_of(self, kind: str) -> Tuple[SettingFact, ...]:
+        return tuple(fact for fact in self.settings if fact.kind == kind)
