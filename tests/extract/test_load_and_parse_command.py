@@ -187,3 +187,23 @@ def test_nothing_recognisable(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_file_and_example_together_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = _run(["parse", str(THREAD), "--example", "we826-mu609"], capsys)
     assert status == 2 and err.count("\n") == 1
+
+
+def test_network_accessors_and_the_prompt_that_names_things() -> None:
+    """'ifstatus ATT' names the interface, 'ls -l /dev/cdc-wdm0' the directory,
+    'cat /etc/config/network' the config: the parsers see the prompt line."""
+    host = load_paths(
+        [
+            str(FIXTURES / "net" / "ifstatus_att_omr3542_truncated.txt"),
+            str(FIXTURES / "pastes" / "forum-248352-rm500u.txt"),
+            str(FIXTURES / "net" / "ip_addr_host.txt"),
+            str(FIXTURES / "net" / "ip_route_host.txt"),
+            str(FIXTURES / "packages" / "github-packages-2029-opkg-kernel-dep.txt"),
+        ]
+    )
+    assert [status.interface for _, status in host.interface_statuses()] == ["ATT"]
+    assert [(entry.name, entry.directory) for _, entry in host.dev_entries()] == [("cdc-wdm0", "/dev")]
+    assert [iface.name for _, iface in host.net_interfaces()] == ["lo", "ifb0", "ifb1", "eth0"]
+    assert [route.destination for _, route in host.routes()] == ["default", "192.0.2.0/24"]
+    assert [problem.kind.value for _, problem in host.package_problems_found()] == ["kernel_mismatch", "install_failed"]
+    assert not host.unparsed

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from ..errors import InputError
 from ..model.common import Line
@@ -52,6 +52,7 @@ class Block:
     command_line: int = 0
     prompt_shown: bool = False
     by_command: bool = False  # the kind was told by the command, not only by the content
+    command_text: str = ""  # the whole line that showed the command (prompt included)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class _Builder:
         self.last_segment = 0  # length of the last physical line in the block (wrap repair)
         self.command: Optional[Tuple[str, int, bool, Optional[str]]] = None  # pending command
         self.block_command: Optional[Tuple[str, int, bool, Optional[str]]] = None
+        self.command_texts: Dict[int, str] = {}  # line number -> the line that showed a command
         self.raw_lengths: List[int] = [0]
         self.soft_breaks: Set[int] = set()
         self.wrap_width: Optional[int] = None  # the width the text was wrapped at, if it was
@@ -178,6 +180,7 @@ class _Builder:
                 command_line=command[1] if command else 0,
                 prompt_shown=command[2] if command else False,
                 by_command=bool(command and command[3] in state.signature.kinds() and state.hinted),
+                command_text=self.command_texts.get(command[1], "") if command else "",
             )
         )
         self.lines = []
@@ -251,6 +254,7 @@ class _Builder:
     def take_command(self, line: Line, text: str, prompt_shown: bool) -> None:
         if text:
             self.commands.append(ShellCommand(line.number, text, prompt_shown, self.source))
+            self.command_texts[line.number] = line.text
             self.command = (text, line.number, prompt_shown, kind_for_command(text))
         else:
             self.command = None

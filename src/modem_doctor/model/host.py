@@ -271,12 +271,35 @@ class Host:
     def has_package_list(self) -> bool:
         return bool(self.packages)
 
+    def package_problems_found(self) -> Tuple[Tuple[str, Any], ...]:
+        """(artifact id, PackageProblem) for what opkg/apk said went wrong, in the order seen."""
+        return tuple((item.artifact, problem) for item in self.package_problems for problem in _items(item.value, "problems"))
+
     def stated_packages(self) -> Tuple[str, ...]:
         """Packages the user says are installed, in the order said."""
         seen: Dict[str, None] = {}
         for fact in self.facts_of("package_installed"):
             seen.setdefault(fact.value, None)
         return tuple(seen)
+
+    # ----- network -----------------------------------------------------------------
+
+    def net_interfaces(self) -> Tuple[Tuple[str, Any], ...]:
+        """(artifact id, NetInterface) from every ip addr/ip link/ifconfig output, in the order seen."""
+        return tuple((item.artifact, iface) for item in self.network for iface in _items(item.value, "interfaces"))
+
+    def routes(self) -> Tuple[Tuple[str, Any], ...]:
+        """(artifact id, Route) from every ip route output."""
+        return tuple((item.artifact, route) for item in self.network for route in _items(item.value, "routes")
+                     if item.kind == "ip_route")
+
+    def interface_statuses(self) -> Tuple[Tuple[str, Any], ...]:
+        """(artifact id, IfStatus) from every ifstatus / ubus network.interface output."""
+        return tuple((item.artifact, status) for item in self.network for status in _items(item.value, "statuses"))
+
+    def dev_entries(self) -> Tuple[Tuple[str, Any], ...]:
+        """(artifact id, DevEntry) for every name a directory listing showed (ls /dev ...)."""
+        return tuple((item.artifact, entry) for item in self.network for entry in _items(item.value, "entries"))
 
     # ----- UCI ---------------------------------------------------------------------
 
