@@ -131,3 +131,19 @@ def test_output_nobody_reads_is_dropped_not_blocking() -> None:
         assert simulator.dropped > 0
     finally:
         simulator.stop()
+
+
+def test_stop_closes_every_descriptor(tmp_path) -> None:
+    from modem_doctor.sim.pty import start
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(5):
+        start("qmi", "mu609", "ready", link=str(tmp_path / "q")).stop()
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_link_in_missing_directory_fails_without_leaking(tmp_path) -> None:
+    from modem_doctor.sim.pty import start
+    before = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(OSError):
+        start("at", link=str(tmp_path / "no" / "such" / "dir" / "ttyUSB0"))
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -59,12 +59,18 @@ class PtySimulator:
         self.write_wait = 0.5  # seconds to wait for a reader before dropping output
         self.path = os.ttyname(self.slave)
         self.link = link
-        if link:
-            if os.path.islink(link) or os.path.exists(link):
-                os.unlink(link)
-            os.symlink(self.path, link)
         self._stop_r, self._stop_w = os.pipe()
         self._closed = False
+        self._linked = False
+        if link:
+            try:
+                if os.path.islink(link) or os.path.exists(link):
+                    os.unlink(link)
+                os.symlink(self.path, link)
+                self._linked = True
+            except OSError:
+                self._cleanup()
+                raise
         self.thread: Optional[threading.Thread] = None
         self.error: Optional[BaseException] = None
 
@@ -157,12 +163,13 @@ class PtySimulator:
         if self._closed:
             return
         self._closed = True
-        if self.link and os.path.islink(self.link):
+        # Remove the link only if it still points at our pty (another run may own it now).
+        if self._linked and self.link and os.path.islink(self.link) and os.readlink(self.link) == self.path:
             try:
                 os.unlink(self.link)
             except OSError:
                 pass
-        for fd in (self.master, self.slave):
+        for fd in (self.master, self.slave, self._stop_r, self._stop_w):
             try:
                 os.close(fd)
             except OSError:
