@@ -128,6 +128,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             if presence in PRESENT:
                 continue  # installed but not binding: DRV002
             numbers = [i.number for i in ifaces]
+            which = ("interface " if len(numbers) == 1 else "interfaces ") + ", ".join(map(str, numbers))
             role = getattr(views.get(numbers[0]), "role", "data")
             evidence = ctx.cite_config(artifact, config, numbers)
             if presence == MISSING:
@@ -135,12 +136,12 @@ def check(ctx: Context) -> Iterator[Finding]:
             shipped = f"{package} ships {driver}" if package else f"no OpenWrt package is known for {driver}"
             if presence == MISSING:
                 title = f"{modem.label}: the {role.upper()} interface has no driver and {package or driver} is not installed"
-                why = (f"Linux would bind {driver} to interface {', '.join(map(str, numbers))} of configuration "
+                why = (f"Linux would bind {driver} to {which} of configuration "
                        f"{config.number}, but the package list does not have {package or driver}; without it there "
                        "is no control device and no network device for the modem.")
             else:
                 title = f"{modem.label}: the {role.upper()} interface has no driver; {package or driver} is probably not installed"
-                why = (f"Linux 6.1 binds {driver} to interface {', '.join(map(str, numbers))} of configuration "
+                why = (f"Linux 6.1 binds {driver} to {which} of configuration "
                        f"{config.number} ({shipped}); nothing here shows it installed or loaded. If it is "
                        "installed, the running kernel predates this modem's ID instead.")
             fix = (f"Install {package} ({packages.release(ctx.release).install} {package}) or build an image with it."
