@@ -80,7 +80,11 @@ def test_qmi_error_codes() -> None:
 
 
 def test_curly_quotes_collapsed_spaces_and_json_serialisable() -> None:
-    text = read("ifstatus_openconnect_packages780.txt").replace('"up"', "\u201cup\u201d")
+    text = "".join(
+        ("\u201c" if index % 2 == 1 else "\u201d") + piece if index else piece
+        for index, piece in enumerate(read("ifstatus_openconnect_packages780.txt").split('"'))
+    )  # every quote curled, opening and closing, as forum software does
+    assert '"' not in text
     text = "\n".join(" ".join(line.split()) for line in text.splitlines())  # indentation lost
     parsed = ifstatus.parse(text)
     assert parsed.unparsed == ()
@@ -151,3 +155,9 @@ def test_cut_right_after_the_error_code_keeps_it() -> None:
     assert parsed.unparsed == ()
     last = parsed.value.statuses[-1]
     assert not last.complete and [(e.subsystem, e.code, e.line) for e in last.errors] == [("interface", "NO_DEVICE", 27)]
+
+
+def test_curly_quote_inside_a_straight_string_is_kept() -> None:
+    real = read("ifstatus_att_omr3542_truncated.txt").replace('"proto": "dhcp"', '"proto": "dhcp\u201d"')
+    (status,) = ifstatus.parse(real).value.statuses
+    assert status.proto == "dhcp\u201d" and status.l3_device == "eth0.4"

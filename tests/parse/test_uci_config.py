@@ -187,3 +187,30 @@ def test_package_name_is_not_guessed_from_ambiguous_types() -> None:
     (package,) = parsed.value.packages
     assert [s.get("name") for s in package.sections] == ["Allow-DHCP-Renew", "Allow-Ping"]
     assert package.name == "" and not package.inferred
+
+
+def _curl(text: str) -> str:
+    """Quotes as forum software shows them: opening and closing curly quotes."""
+    out = []
+    opening = True
+    for char in text:
+        if char == "'":
+            out.append("\u2018" if opening else "\u2019")
+            opening = not opening
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def test_curly_quotes_from_a_forum_are_straightened() -> None:
+    real = read("network_we826_t2_forum190811.conf")
+    straight = uci_config.parse(real)
+    curled = uci_config.parse(_curl(real))
+    assert [s.facts() for s in curled.value.sections] == [s.facts() for s in straight.value.sections]
+    assert curled.value.section("network", "@switch_vlan[0]").get("ports") == "0 1 2 3 6t"  # type: ignore[union-attr]
+
+
+def test_a_curly_apostrophe_inside_straight_quotes_is_kept() -> None:
+    assert uci_config.tokenize("option ssid 'Bob\u2019s WiFi'") == ["option", "ssid", "Bob\u2019s WiFi"]
+    parsed = uci_config.parse("config wifi-iface\n\toption ssid 'Bob\u2019s WiFi'\n")
+    assert parsed.value.sections[0].get("ssid") == "Bob\u2019s WiFi"

@@ -120,3 +120,68 @@ def test_mutated_real_output_never_raises(cut: int, position: int) -> None:
     text = read("uci_show_firewall_openwrt_23.05.5.txt")
     mutated = text[:position] + "'" + text[position:cut]
     uci_show.parse(mutated)
+
+
+# ----- both forms of one configuration, generated ------------------------------------
+
+_WORD = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
+# Any value uci can hold on one line: quotes, backslashes, spaces, '#', non-ASCII.
+_VALUE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12)
+
+
+def _quote(value: str) -> str:
+    # How uci export and uci show both print a value (libuci's uci_print_value).
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+@st.composite
+def _configs(draw):  # type: ignore[no-untyped-def]
+    sections = []
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        name = draw(st.one_of(st.none(), _WORD))
+        stype = draw(_WORD)
+        options = []
+        for option in draw(st.lists(_WORD, max_size=4, unique=True)):
+            values = draw(st.lists(_VALUE, min_size=1, max_size=3))
+            options.append((option, tuple(values), len(values) > 1 or draw(st.booleans())))
+        sections.append((name, stype, options))
+    names = [s[0] for s in sections if s[0] is not None]
+    if len(names) != len(set(names)):
+        return None
+    return sections
+
+
+@settings(max_examples=150, deadline=None)
+@given(_configs())
+def test_export_and_show_of_the_same_config_agree(sections) -> None:  # type: ignore[no-untyped-def]
+    if sections is None:
+        return
+    export = ["package network", ""]
+    show = []
+    counts: dict = {}
+    for name, stype, options in sections:
+        index = counts.get(stype, 0)
+        counts[stype] = index + 1
+        ref = name if name is not None else f"@{stype}[{index}]"
+        export.append(f"config {stype}" + (f" {_quote(name)}" if name is not None else ""))
+        show.append(f"network.{ref}={stype}")
+        for option, values, is_list in options:
+            for value in values if is_list else values[:1]:
+                export.append(f"\t{'list' if is_list else 'option'} {option} {_quote(value)}")
+            shown = values if is_list else values[:1]
+            show.append(f"network.{ref}.{option}=" + " ".join(_quote(v) for v in shown))
+        export.append("")
+    from_file = uci_config.parse("\n".join(export))
+    from_show = uci_show.parse("\n".join(show))
+    assert from_file.unparsed == () and from_show.unparsed == ()
+    assert [s.facts() for s in from_file.value.sections] == [s.facts() for s in from_show.value.sections]
+
+
+def test_curly_quotes_from_a_forum_are_straightened() -> None:
+    real = read("uci_show_network_k8s_labs.txt")
+    curled = real.replace("='", "=\u2018").replace("' '", "\u2019 \u2018").replace("'\n", "\u2019\n")
+    assert "'" not in curled
+    straight = uci_show.parse(real).value
+    damaged = uci_show.parse(curled)
+    assert damaged.unparsed == ()
+    assert [s.facts() for s in damaged.value.sections] == [s.facts() for s in straight.sections]

@@ -75,8 +75,9 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[IfStatusList]:
             unparsed.add(line, "not part of a JSON status")
             position += 1
             continue
-        end, value, complete, cut_line = _read_object(lines, position)
-        found = _statuses(value, interface, complete, lines[position:end]) if isinstance(value, dict) else []
+        mangled = _curly_quoted(lines, position)
+        end, value, complete, cut_line = _read_object(lines, position, mangled)
+        found = _statuses(value, interface, complete, lines[position:end], mangled) if isinstance(value, dict) else []
         if found:
             statuses.extend(found)
         else:
@@ -92,7 +93,20 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[IfStatusList]:
     return Parsed(KIND, IfStatusList(tuple(statuses)), unparsed.freeze(), first, last)
 
 
-def _read_object(lines: Sequence[Line], start: int) -> Tuple[int, Any, bool, int]:
+def _curly_quoted(lines: Sequence[Line], start: int) -> bool:
+    """True when forum software turned the JSON's quotes into curly ones: the first quote
+    mark after the opening brace is curly. Curly quotes inside straight-quoted strings
+    (a hostname "Bob’s") are then left alone."""
+    for line in lines[start : start + 50]:
+        for char in line.text:
+            if char == '"':
+                return False
+            if char in "\u201c\u201d":
+                return True
+    return False
+
+
+def _read_object(lines: Sequence[Line], start: int, mangled: bool = False) -> Tuple[int, Any, bool, int]:
     """Read the JSON object starting at ``lines[start]``.
 
     Returns (index after its last line, value or None, complete, index of the first line
@@ -109,7 +123,7 @@ def _read_object(lines: Sequence[Line], start: int) -> Tuple[int, Any, bool, int
         if index > start and shell_command(lines[index].text) is not None:
             end = index
             break
-        text = uncurl(lines[index].text)
+        text = uncurl(lines[index].text) if mangled else lines[index].text
         if index == start:
             text = strip_fence(text)
             text = text[text.index("{") :]
@@ -225,9 +239,10 @@ class _LineFinder:
     """Finds the line a JSON member sits on, searching forward from a cursor so a dump of
     thousands of interfaces costs one pass, not one pass per interface."""
 
-    def __init__(self, lines: Sequence[Line]) -> None:
+    def __init__(self, lines: Sequence[Line], mangled: bool = False) -> None:
         self.lines = lines
-        self.compact = [uncurl(line.text).replace(" ", "").replace("\t", "") for line in lines]
+        texts = [uncurl(line.text) if mangled else line.text for line in lines]
+        self.compact = [text.replace(" ", "").replace("\t", "") for text in texts]
 
     def find(self, needle: str, start: Tuple[int, int]) -> Tuple[int, int]:
         """(line index, offset after the match) of the first ``needle`` at or after
@@ -246,10 +261,12 @@ class _LineFinder:
         return self.lines[index].number if 0 <= index < len(self.lines) else 0
 
 
-def _statuses(value: Dict[str, Any], interface: str, complete: bool, lines: Sequence[Line]) -> List[IfStatus]:
+def _statuses(
+    value: Dict[str, Any], interface: str, complete: bool, lines: Sequence[Line], mangled: bool = False
+) -> List[IfStatus]:
     if not any(key in value for key in _STATUS_KEYS):
         return []
-    finder = _LineFinder(lines)
+    finder = _LineFinder(lines, mangled)
     last = lines[-1].number if lines else 0
     members = value.get("interface")
     if isinstance(members, list):  # a dump

@@ -93,6 +93,38 @@ def tokenize(text: str) -> List[str]:
     return words
 
 
+_CURLY_WORD = re.compile("^[\u2018\u201c].*[\u2019\u201d]$")
+
+
+def _words(text: str):  # type: ignore[no-untyped-def]
+    """The words of a line, or the reason it cannot be read.
+
+    Forum software turns quotes into curly ones. A line is read with them straightened
+    when it does not read otherwise, when a statement has the wrong number of words, or
+    when a word is wrapped in curly quotes; a value that really contains one ('Bob’s',
+    inside straight quotes) is kept as it is."""
+    repaired = uncurl(text)
+    try:
+        words = tokenize(text)
+    except _TokenError as error:
+        if repaired == text:
+            return str(error)
+        try:
+            return tokenize(repaired)
+        except _TokenError:
+            return str(error)
+    if repaired == text:
+        return words
+    expected = (2, 3) if words and words[0] == "config" else (3,)
+    wrong_count = bool(words) and words[0] in ("option", "list", "config") and len(words) not in expected
+    if wrong_count or any(_CURLY_WORD.match(word) for word in words):
+        try:
+            return tokenize(repaired)
+        except _TokenError:
+            return words
+    return words
+
+
 @dataclass
 class _SectionBuilder:
     """A section being filled; options keep first-seen order, as uci does."""
@@ -190,17 +222,16 @@ def parse_lines(lines: Sequence[Line], package: str = "") -> Parsed[UciConfig]:
         if not raw.strip():
             continue
         command = shell_command(raw)
-        text = command if command is not None else strip_fence(uncurl(raw))
+        text = command if command is not None else strip_fence(raw)
         named = _COMMAND.match(text)
         if named:
             config = named.group(1) or named.group(2) or config
             continue
         if command is not None:
             continue  # some other command shown above the file: not part of it
-        try:
-            words = tokenize(text)
-        except _TokenError as error:
-            unparsed.add(line, str(error))
+        words = _words(text)
+        if isinstance(words, str):
+            unparsed.add(line, words)
             continue
         if not words:
             continue  # a comment

@@ -68,6 +68,16 @@ def split_values(text: str) -> Tuple[str, ...]:
     return tuple(values)
 
 
+def _unreadable(value: str) -> bool:
+    try:
+        split_values(value)
+    except _ValueError:
+        return True
+    # uci show always quotes: a value shown in curly quotes was straight before a forum
+    stripped = value.strip()
+    return stripped[:1] in ("\u2018", "\u2019") and stripped[-1:] in ("\u2018", "\u2019")
+
+
 def parse(text: str) -> Parsed[UciConfig]:
     return parse_lines(to_lines(KIND, text))
 
@@ -84,8 +94,12 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UciConfig]:
             continue
         if shell_command(raw) is not None:
             continue
-        text = strip_fence(uncurl(raw)).strip()
+        text = strip_fence(raw).strip()
         match = _LINE.match(text)
+        if match and match.group("option") is not None and _unreadable(match.group("value")):
+            match = _LINE.match(uncurl(text)) or match  # curly quotes from a forum: straighten
+        elif not match:
+            match = _LINE.match(uncurl(text))
         if not match:
             unparsed.add(line, "not a 'config.section[.option]=value' line")
             continue
@@ -139,6 +153,9 @@ def _section(
     if anonymous:
         name = None
         index = int(anonymous.group(2))
+        # later named sections of this type count after it, as '@type[i]' counts all
+        key = (config, stype)
+        builder.type_counts[key] = max(builder.type_counts.get(key, 0), index + 1)
     else:
         index = builder.next_index(config, stype)
         if _ANON_ID.match(ref):
