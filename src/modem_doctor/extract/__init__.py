@@ -366,7 +366,6 @@ def extract(text: str, source: str = "-") -> Extraction:
         # widths as the mail client saw them, before a web page turned '>' into '&gt;'
         raw_lines = [_unescape(raw) if "&" in raw and len(raw) <= MAX_LINE else raw for raw in raw_lines]
     builder.raw_lengths = [0] + [len(raw) for raw in raw_lines]
-    builder.soft_breaks = {number for number, raw in enumerate(raw_lines, 1) if raw.endswith(" ") and raw.strip()}
     widest = max(
         (len(raw) for raw in raw_lines if len(raw) <= MAX_LINE and " " in _QUOTE.sub("", raw, count=1).strip()),
         default=0,
@@ -374,6 +373,10 @@ def extract(text: str, source: str = "-") -> Extraction:
     # Mail clients wrap at 72 columns or more: a text whose lines are all shorter may
     # still have been wrapped, but at no less than 72.
     builder.wrap_width = max(widest, _WRAP_LEAST) if 0 < widest <= _WRAP_MAX else None
+    if builder.wrap_width is not None:
+        # format=flowed marks a soft break with a trailing space; in a text that was not
+        # wrapped, a trailing space means nothing (ip route prints one on every line)
+        builder.soft_breaks = {number for number, raw in enumerate(raw_lines, 1) if raw.endswith(" ") and raw.strip()}
     lines = list(repair_lines(text))
     count = lines[-1].number if lines else 0
     index = 0
