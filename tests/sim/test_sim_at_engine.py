@@ -120,3 +120,21 @@ def test_huawei_rssi_urc_when_registration_changes() -> None:
     modem.feed(b"ATE0\r")
     out = modem.feed(b'AT^SYSCFGEX="00",3FFFFFFF,1,2,7FFFFFFFFFFFFFFF\r')
     assert out == b"\r\nOK\r\n\r\n^RSSI:21\r\n"
+
+
+def test_timed_event_changes_registration_and_raises_urc() -> None:
+    events = [{"after": 0.2, "set": {"registration.state": "home"}}]
+    modem = AtModem("ec25", "slow-registration", overrides={"events": events})
+    modem.feed(b"ATE0;+CEREG=1\r")
+    assert modem.feed(b"AT+CEREG?\r") == b"\r\n+CEREG: 1,2\r\n\r\nOK\r\n"
+    time.sleep(0.25)
+    assert modem.take_unsolicited() == b"\r\n+CEREG: 1\r\n"
+    assert modem.feed(b"AT+CEREG?\r") == b"\r\n+CEREG: 1,1\r\n\r\nOK\r\n"
+
+
+def test_change_made_on_another_port_raises_urc() -> None:
+    from modem_doctor.sim import SimModem
+    modem = SimModem("ec25", "pin-required")
+    modem.at.feed(b"ATE0;+CEREG=1\r")
+    modem.state.verify_pin("1234")  # as if entered over QMI
+    assert modem.at.take_unsolicited() == b"\r\n+CEREG: 1\r\n"

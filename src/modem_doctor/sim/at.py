@@ -136,6 +136,8 @@ class AtModem:
 
     def take_unsolicited(self) -> bytes:
         """URCs raised since the last call (empty while the host is typing a line)."""
+        if not self._line:
+            self._check_registration()  # changes made through another port or by a timed event
         if self._delayed and time.monotonic() >= self._delayed[0]:
             self._pending += self._delayed[1]
             self._delayed = None

@@ -14,9 +14,10 @@ the engine works out the rest (e.g. an LTE-only mode on a 3G-only module -> sear
 from __future__ import annotations
 
 import copy
+import time
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
-from .profiles import Profile, Scenario, load_profile, load_scenario
+from .profiles import Profile, Scenario, load_profile, load_scenario, set_dotted
 
 # Technologies from best to worst; the modem camps on the best one it may use.
 TECH_ORDER = ("lte", "umts", "gsm")
@@ -67,7 +68,11 @@ class ModemState:
         # Active data sessions: ip type ("ipv4"/"ipv6") -> apn.
         self.sessions: Dict[str, str] = {}
         self.last_call_error: Optional[CallResult] = None
-        self._initial_sim = copy.deepcopy(self.s["sim"])
+        # Timed changes: [{"after": seconds, "set": {"dotted.key": value}}], applied lazily
+        # whenever an engine looks at the state (no timer thread needed).
+        self._t0 = time.monotonic()
+        self._events = sorted((dict(e) for e in self.s.get("events", []) if isinstance(e, dict)),
+                              key=lambda e: float(e.get("after", 0)))
 
     # --- identity -------------------------------------------------------------------------
     def ident(self, key: str) -> str:
@@ -91,8 +96,16 @@ class ModemState:
     def sim(self) -> Dict[str, Any]:
         return self.s["sim"]  # type: ignore[no-any-return]
 
+    def tick(self) -> None:
+        """Apply the scenario's timed events that are due."""
+        now = time.monotonic() - self._t0
+        while self._events and float(self._events[0].get("after", 0)) <= now:
+            for key, value in dict(self._events.pop(0).get("set", {})).items():
+                set_dotted(self.s, key, copy.deepcopy(value))
+
     def sim_state(self) -> str:
         """absent | pin | puk | blocked | error | ready."""
+        self.tick()
         sim = self.sim
         if not sim.get("present", True) or sim.get("state") == "absent":
             return "absent"
@@ -151,6 +164,7 @@ class ModemState:
 
     def technologies(self) -> Tuple[str, ...]:
         """What the modem may use: module technologies within the mode and the network's offer."""
+        self.tick()
         allowed = MODE_TECHS.get(self.mode, MODE_TECHS["auto"])
         offered = self.s["network"].get("technologies") or TECH_ORDER
         return tuple(t for t in TECH_ORDER if t in self.profile.technologies and t in allowed and t in offered)
