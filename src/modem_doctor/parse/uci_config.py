@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from ..model.common import Line, Parsed, UnparsedCollector, line_span
 from ..model.uci import UciConfig, UciOption, UciPackage, UciSection
@@ -96,7 +96,7 @@ def tokenize(text: str) -> List[str]:
 _CURLY_WORD = re.compile("^[\u2018\u201c].*[\u2019\u201d]$")
 
 
-def _words(text: str):  # type: ignore[no-untyped-def]
+def _words(text: str) -> Union[List[str], str]:
     """The words of a line, or the reason it cannot be read.
 
     Forum software turns quotes into curly ones. A line is read with them straightened
