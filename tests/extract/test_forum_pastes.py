@@ -133,3 +133,17 @@ def test_damage_in_any_order_keeps_the_blocks(name: str) -> None:
     original = [(b.kind, b.command) for b in extract(text, name).blocks]
     for pair in PAIRS:
         assert [(b.kind, b.command) for b in extract(_apply(text, pair), name).blocks] == original, pair
+
+
+def test_prose_right_after_output_with_trailing_spaces_stays_prose() -> None:
+    """iproute2 ends every route line with a space; in a forum post (not wrapped) that is
+    no soft break, so a sentence glued below the output is not taken into it."""
+    routes = (Path(__file__).resolve().parents[1] / "fixtures" / "net" / "ip4_route_openwrt_packages16837.txt").read_text(
+        encoding="utf-8"
+    ).splitlines()[2:15]
+    assert all(line.endswith(" ") for line in routes)
+    sentence = _read("forum-26730-mdm9200.txt").splitlines()[30]
+    assert sentence.startswith("Automatic mode switch is not working")
+    extraction = extract("\n".join(routes + [sentence]), "t")
+    assert [(b.kind, b.first_line, b.last_line) for b in extraction.blocks] == [("ip_route", 1, 13)]
+    assert [line.number for line in extraction.prose] == [14]
