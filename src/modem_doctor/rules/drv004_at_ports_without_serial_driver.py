@@ -118,13 +118,14 @@ def _partial(ctx, modem, artifact, config, driver, ifaces, siblings, views) -> F
         code=RULE.code,
         severity=Severity.WARNING if needed else Severity.INFO,
         title=(f"{modem.label}: {described} of configuration {config.number} has no driver although "
-               f"{driver} binds interfaces {', '.join(str(s.number) for s in siblings)}"),
+               f"{driver} binds interface{'s' if len(siblings) > 1 else ''} "
+               f"{', '.join(str(s.number) for s in siblings)}"),
         evidence=evidence,
         why=(f"The bound siblings prove that {driver} is loaded, belongs to the running kernel and knows "
              f"{e.vid}:{e.pid}, and Linux 6.1's table matches interface {numbers[0]} as well, so a missing or "
              "mismatched kmod is ruled out. The listing cannot say why this port has none: the driver may have "
              "been detached after binding (by a tool or by hand) or its probe may have failed on this host; "
-             "only the kernel log around the configuration change can tell." + detach
+             f"only the kernel log (lines naming {path}:{config.number}.{numbers[0]}) can tell." + detach
              + (" The port is not needed for the recommended "
                 f"{e.recommended.netifd_proto or e.recommended.data_path} set-up." if not needed else "")),
         fix=(f"Nothing to do unless you use this port. To see what happened: dmesg | grep -E '{path}:|usbfs'; "
