@@ -76,6 +76,10 @@ def _finding(ctx: Context, modem: ModemFacts, on_stick: List[Tuple[str, Tuple[st
     evidence: List[Evidence] = []
     if device.first_line:
         evidence.append(ctx.cite(artifact, device.first_line))
+    config = device.active_config
+    for iface in config.interfaces if config else ():
+        if iface.driver in NET_DRIVERS and iface.line:
+            evidence.append(ctx.cite(artifact, iface.line))  # the Ethernet-style function it offers
     for _, (where, line, _address) in on_stick[:2]:
         evidence.append(ctx.cite(where, line))
     configured = _modem_protos(ctx)
