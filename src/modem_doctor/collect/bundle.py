@@ -34,6 +34,8 @@ CAPTURE_DIR = "captures/"
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 1000
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+NOTE_PREFIX = "# modem-doctor:"
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}$")
 
 
@@ -296,10 +298,32 @@ def bundle_from_bytes(data: bytes, name: str = "bundle") -> Bundle:
     return _read_tar(io.BytesIO(data), name, len(data))
 
 
+def _gunzip(handle: Any, path: str, size: int) -> bytes:
+    """The whole decompressed stream, bounded; a cut-off stream is 'truncated'."""
+    limit = MAX_UNPACKED_BYTES
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    parts: List[bytes] = []
+    total = 0
+    try:
+        while not inflater.eof:
+            chunk = handle.read(65536)
+            if not chunk:
+                raise InputError(path, f"bundle is truncated ({size} bytes): the compressed data ends early")
+            part = inflater.decompress(chunk, limit + 1 - total)
+            total += len(part)
+            parts.append(part)
+            if total > limit:
+                raise InputError(path, f"bundle unpacks to more than {limit // (1024 * 1024)} MB")
+    except zlib.error as error:
+        raise InputError(path, f"not a readable bundle: damaged compressed data ({error})") from None
+    return b"".join(parts)
+
+
 def _read_tar(handle: Any, path: str, size: int) -> Bundle:
     members: Dict[str, bytes] = {}
+    raw = _gunzip(handle, path, size)
     try:
-        with tarfile.open(fileobj=handle, mode="r:gz") as tar:
+        with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tar:
             count = 0
             total = 0
             for info in tar:
@@ -316,8 +340,6 @@ def _read_tar(handle: Any, path: str, size: int) -> Bundle:
                     raise InputError(path, f"bundle member {name!r} is {info.size} bytes; the limit is "
                                            f"{MAX_MANIFEST_BYTES if name == MANIFEST else MAX_MEMBER_BYTES}")
                 total += info.size
-                if total > 4 * MAX_MEMBER_BYTES:
-                    raise InputError(path, "bundle unpacks to more than 256 MB")
                 if name in members:
                     raise InputError(path, f"bundle member {name!r} appears twice")
                 extracted = tar.extractfile(info)
@@ -328,9 +350,9 @@ def _read_tar(handle: Any, path: str, size: int) -> Bundle:
         raise
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         detail = str(error) or type(error).__name__
-        if isinstance(error, EOFError) or "unexpected end" in detail.lower() or "truncated" in detail.lower():
+        if isinstance(error, EOFError) or "unexpected end" in detail.lower():
             raise InputError(path, f"bundle is truncated ({size} bytes): {detail}") from None
-        raise InputError(path, f"not a readable bundle: {detail}") from None
+        raise InputError(path, f"not a readable bundle: the compressed data is not a tar archive ({detail})") from None
     if MANIFEST not in members:
         raise InputError(path, "not a modem-doctor bundle: manifest.json is missing")
     try:
@@ -380,10 +402,13 @@ def extractions(bundle: Bundle, source: Optional[str] = None) -> List[Any]:
         kind = capture.kind
         if kind is None or capture.binary or not capture.data:
             continue
-        lines = tuple(Line(number, text) for number, text in enumerate(capture.text().splitlines(), 1))
+        # The collector's own note ('# modem-doctor: ...', the sysfs walk's "only the active
+        # configuration is visible") is for people; the kind already tells the parser.
+        lines = tuple(Line(number, text) for number, text in enumerate(capture.text().splitlines(), 1)
+                      if not (number == 1 and text.startswith(NOTE_PREFIX)))
         if not any(line.text.strip() for line in lines):
             continue
-        block = Block(kind=kind, first_line=1, last_line=len(lines), lines=lines,
+        block = Block(kind=kind, first_line=lines[0].number, last_line=lines[-1].number, lines=lines,
                       command=capture.command, by_command=True)
         out.append(Extraction(source=f"{base}/{capture.id}", blocks=(block,), line_count=len(lines)))
     return out
@@ -392,5 +417,9 @@ def extractions(bundle: Bundle, source: Optional[str] = None) -> List[Any]:
 ProgressFn = Callable[[int], None]
 
 
+_CAP_FRAME = re.compile(rb"(?:^|\n)==MD== \S+ cap ")
+
+
 def count_frames(data: bytes) -> int:
-    return data.count(b"\n==MD== ") + (1 if data.startswith(b"==MD== ") else 0)
+    """Capture frames in ``data`` (a header split across two chunks is missed; progress only)."""
+    return len(_CAP_FRAME.findall(data))

@@ -100,11 +100,15 @@ def _quote(text: str) -> str:
 
 
 def _call(capture: Capture) -> str:
-    run = f"md_run {capture.id} {capture.timeout} {capture.max_bytes} {_quote(capture.command)}"
+    # Default bounds are left to the script ('' -> $MD_TIMEOUT / $MD_MAX), so a setting
+    # can change them all; a capture with its own bound keeps it.
+    tmo = "''" if capture.timeout == TIMEOUT_S else str(capture.timeout)
+    cap = "''" if capture.max_bytes == MAX_BYTES else str(capture.max_bytes)
+    run = f"md_run {capture.id} {tmo} {cap} {_quote(capture.command)}"
     if capture.each:
         # Words come from the host's configuration: only plain UCI names are used.
         run = (f"for md_i in $({capture.each}); do case $md_i in *[!A-Za-z0-9_]*) continue ;; esac; "
-               f"md_run \"{capture.id}.$md_i\" {capture.timeout} {capture.max_bytes} \"{capture.command}\"; done")
+               f"md_run \"{capture.id}.$md_i\" {tmo} {cap} \"{capture.command}\"; done")
     if capture.when:
         run = f"if {capture.when}; then {run}; fi"
     return run
