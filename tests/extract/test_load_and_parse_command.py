@@ -103,7 +103,7 @@ def test_host_is_json_serialisable() -> None:
     assert data["schema"] == "modem-doctor/host/1"
     assert [a["kind"] for a in data["artifacts"]] == ["usb_debugfs", "dmesg", "usb_debugfs", "usb_debugfs"]
     assert [item["artifact"] for item in data["usb"]] == [a["id"] for a in data["artifacts"] if a["kind"] == "usb_debugfs"]
-    assert [fact["kind"] for fact in data["facts"]][:2] == ["router_model", "package_installed"]
+    assert [fact["kind"] for fact in data["facts"]][:3] == ["asks_image", "router_model", "package_installed"]
 
 
 def test_accessors_on_real_outputs() -> None:

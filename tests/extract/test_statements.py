@@ -26,6 +26,7 @@ EXPECTED = {
         ("modem_model", "MU609", 86),
         ("reboot_reverts", "yes", 265),
         ("router_model", "zbtlink,zbt-we826-32m", 2),  # 'ZBT WE826-32M - need help ...'
+        ("asks_image", "yes", 1),  # '... I have no idea on building my own image, if there is a link ...'
     },
     "forum-190811-we826-t2.txt": {("sim_pin", "none", 5), ("package_installed", "modemmanager", 10)},
     "forum-188967-mf286d.txt": {
@@ -72,6 +73,9 @@ EXPECTED = {
     "futurepoint-f3307.txt": set(),
     # 'I added usb-modeswitch, kmod-mii, ...' is about a build, and 'v21.02.3' is not said to be OpenWrt
     "developerload-slm730.txt": set(),
+    # '... I thought ... meant there was no PIN set on the SIM, when I was sure I had set a PIN':
+    # beliefs, not a state; and 'changed the pin first to 1234' is not the PIN in use
+    "quectel-36169-rm502q-pin.txt": set(),
 }
 
 
@@ -107,6 +111,7 @@ def test_fact_keeps_its_line_for_citing() -> None:
         ("I also tried entering user/password and also SIM PIN... which does not changed anything", set()),
         ("So I have internet over WAN port and got everything up-to-date.", set()),
         ("I have already set the APN to fast.t-mobile.com and saved/applied", {("apn", "fast.t-mobile.com")}),
+        ("You may build your own OpenWRT image, or you may download one from openwrt.org.", set()),  # a how-to
         ("Modem doesnot get detected (ZBT WE826 16m)", {("router_model", "zbtlink,zbt-we826-16m")}),
         ("I have bought a 4G WE826-T2 model from Aliexpress.", set()),  # no OpenWrt device says T2
         ("\"Provider: Connecting\" could mean an incorrect APN (but you have entered the correct one already)", set()),

@@ -54,6 +54,7 @@ class Statement:
     pattern: Pattern[str]
     value: Callable[["re.Match[str]"], Optional[str]]
     words: Tuple[str, ...] = ()  # lower-case words one of which every match contains
+    hedge: Optional[Pattern[str]] = None  # a line matching this only reports a belief: skip it
 
 
 # Words that follow 'APN is' in prose but are not an APN.
@@ -64,10 +65,6 @@ def _apn_value(value: Optional[str]) -> Optional[str]:
     if not value or value.lower() in _NOT_APN:
         return None
     return value
-
-
-def _group(index: int) -> Callable[["re.Match[str]"], Optional[str]]:
-    return lambda match: match.group(index)
 
 
 def _const(value: str) -> Callable[["re.Match[str]"], Optional[str]]:
@@ -102,16 +99,19 @@ STATEMENTS: Tuple[Statement, ...] = (
         ),
         _const("none"),
         ("pin",),
+        # 'I thought ... meant there was no PIN set on the SIM, when I was sure I had set a PIN'
+        re.compile(r"\b(?:thought|think|meant|means|whether|if|unless|maybe|perhaps|sure)\b", re.IGNORECASE),
     ),
     Statement(
         "sim_pin",
         re.compile(
-            r"\b(?:SIM\s+)?PIN\s+(?:code\s+|lock\s+)?(?:is\s+)?(?:enabled|required|active|set)\b"
+            r"(?<!no\s)(?<!without\s)\b(?:SIM\s+)?PIN\s+(?:code\s+|lock\s+)?(?:is\s+)?(?:enabled|required|active|set)\b"
             r"|\bSIM\s+(?:is\s+)?(?:PIN[- ])?locked\b",
             re.IGNORECASE,
         ),
         _const("enabled"),
         ("pin", "locked"),
+        re.compile(r"\b(?:thought|think|meant|means|whether|if|unless|maybe|perhaps|sure)\b", re.IGNORECASE),
     ),
     # APN: 'APN is internet', 'APN: three.co.uk', "apn 'web.vodafone.de'", 'APN = "iot.1nce.net"'.
     Statement(
@@ -138,6 +138,18 @@ STATEMENTS: Tuple[Statement, ...] = (
         ),
         _const("yes"),
         ("only", "no ", "without", "sole"),
+    ),
+    # The user asks how to build a firmware image (the case thread does: a helper must then
+    # give the Image Builder route, not only opkg).
+    Statement(
+        "asks_image",
+        re.compile(
+            r"\bbuild(?:ing)?\s+(?:my\s+own|a\s+custom|(?:a|an|the|my)\s+new|(?:a|an|my))\s+(?:OpenWrt\s+)?(?:image|firmware)\b"
+            r"|\b(?:image\s*builder|firmware\s+selector|custom\s+(?:image|firmware)|sysupgrade\s+image\s+with)\b",
+            re.IGNORECASE,
+        ),
+        _const("yes"),
+        ("image", "firmware", "builder", "selector"),
     ),
     # A configuration or mode that does not survive a reboot or re-plug.
     Statement(
@@ -231,6 +243,8 @@ def extract_statements(lines: Sequence[Line], source: str = "") -> Tuple[StatedF
         for statement in STATEMENTS:
             if not any(word in lowered for word in statement.words):
                 continue  # none of the words the pattern needs: skip it cheaply
+            if statement.hedge is not None and statement.hedge.search(text):
+                continue
             for match in statement.pattern.finditer(text):
                 value = statement.value(match)
                 if value:

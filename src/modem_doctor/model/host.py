@@ -91,7 +91,8 @@ class ShellCommand:
 class StatedFact:
     """Something the user only says in words: 'my EC25-E', 'OpenWrt 23.05', 'no PIN'.
 
-    ``kind`` is one of ``STATED_KINDS``; ``value`` is normalised (see extract.statements).
+    ``kind`` is one of ``STATED_KINDS``; ``value`` is normalised (see extract.statements):
+    'sim_pin' is 'none' or 'enabled'; yes/no kinds are 'yes'.
     """
 
     kind: str
@@ -110,6 +111,7 @@ STATED_KINDS: Tuple[str, ...] = (
     "only_uplink",
     "package_installed",
     "reboot_reverts",
+    "asks_image",  # the user asks how to build a firmware image
 )
 
 
