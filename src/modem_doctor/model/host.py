@@ -47,6 +47,11 @@ AREAS: Dict[str, str] = {
     "ifconfig": "network",
     "ifstatus": "network",
     "ls_dev": "network",
+    "at_transcript": "modem",
+    "qmicli": "modem",
+    "uqmi": "modem",
+    "mbimcli": "modem",
+    "mmcli": "modem",
 }
 
 AREA_NAMES: Tuple[str, ...] = (
@@ -57,6 +62,7 @@ AREA_NAMES: Tuple[str, ...] = (
     "uci",
     "system",
     "network",
+    "modem",
     "other",
 )
 
@@ -153,6 +159,7 @@ class Host:
     uci: Tuple[Found, ...] = ()
     system: Tuple[Found, ...] = ()
     network: Tuple[Found, ...] = ()
+    modem: Tuple[Found, ...] = ()  # ModemSession values: AT, qmicli, uqmi, mbimcli, mmcli
     other: Tuple[Found, ...] = ()
     commands: Tuple[ShellCommand, ...] = ()
     facts: Tuple[StatedFact, ...] = ()

@@ -49,6 +49,12 @@ PARSERS: Dict[str, str] = {
     "ifconfig": "ifconfig",
     "ifstatus": "ifstatus",  # ifstatus IFACE, ubus call network.interface.X status
     "ls_dev": "ls_dev",  # ls -l /dev, ls /dev, ls /sys/class/net
+    # what the modem says about itself (issue 7)
+    "at_transcript": "at_transcript",  # AT command session: echo, responses, URCs, +CME ERROR
+    "qmicli": "qmicli",  # qmicli text output
+    "uqmi": "uqmi",  # uqmi JSON / strings / transport errors
+    "mbimcli": "mbimcli",  # mbimcli text output
+    "mmcli": "mmcli",  # mmcli -m N / -b N
 }
 
 # Inputs larger than this are refused rather than parsed slowly into a wrong answer.
