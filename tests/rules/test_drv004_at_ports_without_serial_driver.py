@@ -59,7 +59,9 @@ def test_case_thread_interface_0_is_reported_with_what_the_listing_proves() -> N
         "Huawei MU609 (12d1:1573): interface 0 (modem (PPP) port, ff/01/01) of configuration 1 "
         "has no driver although option binds interfaces 1, 2, 3, 4")
     lines = [e.line for e in finding.evidence]
-    assert lines == [207, 208, 212, 215, 218, 221]  # the third listing: C:*, If#0, its siblings
+    assert lines == [207, 208, 212, 215, 218, 221, 48]  # the third listing: C:*, If#0, its siblings,
+    # then interface 0 of the first listing (configuration 2), also without a driver
+    assert "earlier listing shows the same in configuration 2" in finding.why
     assert finding.evidence[1].text.endswith("Driver=(none)")
     # what it proves, what it cannot, and the candidate the knowledge base supports
     assert "a missing or mismatched kmod is ruled out" in finding.why

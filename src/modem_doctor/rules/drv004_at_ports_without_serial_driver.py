@@ -114,6 +114,13 @@ def _partial(ctx, modem, artifact, config, driver, ifaces, siblings, views) -> F
                   "usb-modeswitch (usbmode) is installed it handles this modem on every USB hotplug event, and "
                   "its default mode detaches the kernel driver from interface 0.")
     path = e.usb_path or "<usb path>"
+    echo = _interface0_elsewhere(ctx, modem, config.number) if 0 in numbers else None
+    if echo is not None:
+        other_artifact, other_config, line = echo
+        evidence += (ctx.cite(other_artifact, line),)
+        detach += (f" An earlier listing shows the same in configuration {other_config}: interface 0 without a "
+                   "driver while other interfaces are bound, which fits something acting on interface 0 rather than "
+                   "on one driver.")
     return Finding(
         code=RULE.code,
         severity=Severity.WARNING if needed else Severity.INFO,
@@ -133,6 +140,20 @@ def _partial(ctx, modem, artifact, config, driver, ifaces, siblings, views) -> F
         modem=modem.key,
         rule=RULE.name,
     )
+
+
+def _interface0_elsewhere(ctx, modem, current: int):  # type: ignore[no-untyped-def]
+    """(artifact, configuration, I: line) of an earlier listing of the same modem, in another
+    active configuration, whose interface 0 is unbound while other interfaces are bound."""
+    for artifact, device in modem.sightings:
+        config = device.active_config
+        if config is None or config.number == current:
+            continue
+        first = config.interface(0)
+        others = [i for i in config.interfaces if i.number != 0 and i.driver_state is DriverState.BOUND]
+        if first is not None and first.driver_state is DriverState.UNBOUND and others and first.line:
+            return artifact, config.number, first.line
+    return None
 
 
 RULE = Rule(
