@@ -51,6 +51,7 @@ RULES: Tuple[str, ...] = (
     "mod003_lte_only_mode_on_3g_module",
     "pkg001_modem_is_only_uplink",
     "net003_not_in_wan_zone",
+    "net005_ppp_wrong_port",
 )
 
 
