@@ -62,6 +62,7 @@ def test_lab_dmesg_names_the_id_from_the_new_device_line() -> None:
     (finding,) = _findings("lab/storage-stick/cdrom/dmesg.txt")
     assert "(12d1:1f01)" in finding.title
     assert "has an entry for 12d1:1f01" in finding.fix
+    assert "install kmod-usb-net-cdc-ether for the mode it switches to" in finding.fix  # 12d1:14dc is ECM
 
 
 def test_switch_that_completed_stays_silent() -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Iterator, List, Optional, Set, Tuple
 
-from ..knowledge import catalog, modeswitch
+from ..knowledge import catalog, modeswitch, packages
 from ..model.common import Evidence
 from ..model.findings import Finding, Severity
 from ..model.log import LogEventKind
@@ -72,6 +72,27 @@ def _targets_text(vid_pid: str) -> Tuple[str, Tuple[str, ...]]:
     return ", ".join(names), tuple(targets)
 
 
+# The driver each data path needs once the modem has switched (kmods from knowledge.packages).
+PATH_DRIVERS = {"hilink": "cdc_ether", "ecm": "cdc_ether", "rndis": "rndis_host", "qmi": "qmi_wwan",
+                "mbim": "cdc_mbim", "ncm": "cdc_ncm", "ppp": "option"}
+
+
+def _after_switch(vid_pid: str) -> str:
+    """'then install ...': the kmods of the data paths the catalog knows for the target IDs."""
+    _, targets = _targets_text(vid_pid)
+    kmods = []
+    for target in targets:
+        for info in catalog.lookup(target):
+            for composition in info.compositions_for(target):
+                kmod = packages.kmod_for_driver(PATH_DRIVERS.get(composition.data_path))
+                if kmod:
+                    kmods.append(kmod)
+    kmods = list(dict.fromkeys(kmods))
+    if kmods:
+        return f"then install {' '.join(kmods)} for the mode it switches to"
+    return "then install the driver of the mode it switches to"
+
+
 def _entry_text(vid_pid: str, installed: bool = False) -> str:
     entries = modeswitch.lookup(vid_pid)
     if not entries:
@@ -107,7 +128,7 @@ def _from_listing(ctx: Context, modem: ModemFacts) -> Finding:
         installed = True  # the listing was taken after the install command the user shows
         evidence += (ctx.cite(ran[-1].source, ran[-1].line, ran[-1].text),)
     fix = ("usb-modeswitch is installed but the modem was not switched: " if installed else "Install usb-modeswitch; ")
-    fix += _entry_text(vid_pid, installed) + "; then install the driver of the mode it switches to and look at the listing again."
+    fix += _entry_text(vid_pid, installed) + f"; {_after_switch(vid_pid)} and look at the listing again."
     return Finding(
         code=RULE.code,
         severity=Severity.ERROR,
@@ -159,7 +180,7 @@ def _from_logs(ctx: Context, reported: Set[str]) -> Iterator[Finding]:
             fix = "Install usb-modeswitch; "
             fix += (_entry_text(ids) if ids else "post `lsusb` to know the ID, then check that /etc/usb-mode.json has "
                     "an entry for it (usbmode -l lists the devices it would switch)")
-            fix += "; then install the driver of the mode it switches to."
+            fix += f"; {_after_switch(ids) if ids else 'then install the driver of the mode it switches to'}."
             yield Finding(
                 code=RULE.code,
                 severity=Severity.ERROR,
