@@ -170,6 +170,11 @@ _KIND_BY_COMMAND: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
         ("ifconfig", r"^ifconfig\b"),
         ("ifstatus", r"^ifstatus\s+\S+|^ubus\s+call\s+network\.interface(?:\.\S+)?\s+status\b"),
         ("ls_dev", r"^ls\b.*\s/(?:dev|sys/class/net|sys/class/tty|sys/bus/usb)"),
+        ("qmicli", r"^qmicli\b"),
+        ("mbimcli", r"^mbimcli\b"),
+        ("uqmi", r"^uqmi\b"),
+        ("mmcli", r"^mmcli\b.*(?:\s-m\s*\S+|\s--modem[= ]\S+|\s-b\s*\S+|\s--bearer[= ]\S+)"),
+        ("at_transcript", r"^(?:picocom|minicom|microcom|atinout|sms_tool|socat)\b|^(?:echo|printf)\s.*\bAT"),
     )
 )
 

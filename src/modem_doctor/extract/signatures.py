@@ -332,10 +332,14 @@ class JsonSignature(Signature):
     def starts_hinted(self, text: str) -> bool:
         return self.starts(text)
 
+    # A line inside a JSON object: a key or value, a bracket, or a literal. A sentence after
+    # a cut-off object is not one, so a truncated paste ends where the JSON does.
+    _JSON_LINE = re.compile(r'(?:["\[\]{}]|-?\d|true\b|false\b|null\b)')
+
     def accepts(self, state: BlockState, text: str, raw: str) -> bool:
         depth = state.data.get("depth", 0)
         assert isinstance(depth, int)
-        return depth > 0 and len(state.texts) < 5000
+        return depth > 0 and len(state.texts) < 5000 and bool(self._JSON_LINE.match(text))
 
     def note(self, state: BlockState, text: str) -> None:
         depth = state.data.get("depth", 0)
@@ -356,6 +360,9 @@ class JsonSignature(Signature):
             return "ubus_board"
         if {"l3_device", "proto", "ipv4-address", "pending", "autostart"} & keys and "up" in keys:
             return "ifstatus"
+        if {"pin1_status", "plmn_mcc", "plmn_description", "link-layer-protocol", "card_application_state",
+            "rsrp", "rscp", "pdp-type"} & keys or ({"registration", "roaming"} <= keys):
+            return "uqmi"  # uqmi without -s pretty-prints its objects
         return None
 
 
@@ -367,6 +374,105 @@ class LogreadSignature(Signature):
 
     def prefixed(self, state: BlockState) -> bool:
         return True
+
+
+class QmiMbimSignature(Signature):
+    """qmicli and mbimcli text: '[/dev/cdc-wdm0] <what was retrieved>' then indented
+    'Key: 'value'' lines; which tool it is follows from the headers when no command says."""
+
+    _MBIM = re.compile(
+        r"\[[^\]]+\]\s+(?:Device capabilities retrieved|Subscriber ready status retrieved|PIN info:|Radio state"
+        r" retrieved|Registration status:|Signal state:|Successfully connected|Packet service status:|IPv[46] "
+        r"configuration available)|error: operation failed:|Ready state:|Register state:"
+    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            "qmicli",
+            start=(
+                r"\[/dev/[\w.-]+\]\s+(?:Successfully got|Device (?:IDs|model|revision|manufacturer|capabilities) retrieved"
+                r"|PIN status retrieved|Connection status:|Current settings retrieved|Network started|PIN1:"
+                r"|Subscriber ready status retrieved|PIN info:|Radio state retrieved|Registration status:|Signal state:"
+                r"|Successfully connected|Packet service status:)"
+                r"|error: couldn't [\w ]+: QMI protocol error|call end reason \(\d+\)|error: operation failed: \w+$"
+            ),
+            member=(
+                r"\[/dev/|\[[\w./-]+\]\s|error:|warning:|(?:verbose )?call end reason|\[\d+\]:|Network '|'-?[\d.]+ ?d?Bm?'$"
+                r"|[0-9A-F]{2}(?::[0-9A-F]{2})+$|[A-Za-z][\w /()\[\],+.-]{0,40}:(?:\s+\S.*)?$"
+            ),
+        )
+
+    def kinds(self) -> Tuple[str, ...]:
+        return ("qmicli", "mbimcli")
+
+    def accepts(self, state: BlockState, text: str, raw: str) -> bool:
+        return super().accepts(state, text, raw) and not PROSE.match(text)
+
+    def note(self, state: BlockState, text: str) -> None:
+        if self._MBIM.search(text):
+            state.data["mbim"] = True
+
+    def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
+        if command_kind in self.kinds():
+            return command_kind
+        return "mbimcli" if state.data.get("mbim") else "qmicli"
+
+
+_AT_RESPONSE = (
+    r"(?:\+(?:CSQ|CESQ|CREG|CGREG|CEREG|C5GREG|CPIN|COPS|CGDCONT|CGACT|CGPADDR|CEER|CFUN|QCFG|QNWINFO|QCSQ|QPINC"
+    r"|QCCID|CCID|ICCID)|\^(?:SYSINFO|SYSCFG|SYSCFGEX|SETPORT|HCSQ|CPIN|ICCID)|!(?:USBCOMP|GSTATUS|PINREM)):"
+    r"|\+CME ERROR:"
+)
+
+
+class AtSignature(Signature):
+    """An AT session: echoed commands, prefixed responses, OK/ERROR, and short bare lines
+    (ATI, +CGMM answers). Two lines are needed from content alone."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "at_transcript",
+            start=r"(?:AT(?:[+^!$%&*#]\S*|I\d?|E\d|Z|D\S+)?\s*$|" + _AT_RESPONSE + r")",
+            member=(
+                r"(?:AT(?:[+^!$%&*#]\S*|I\d?|E\d|Z|D\S+)?\s*$|OK$|ERROR$|NO CARRIER$|RDY$|[+^!$*][A-Z0-9]+:"
+                r"|[A-Za-z][\w .()-]{0,30}:\s+\S|[\w.,()/\\\"-]+(?: [\w.,()/\\\"-]+){0,5}$)"
+            ),
+            min_lines=2,
+        )
+
+    def accepts(self, state: BlockState, text: str, raw: str) -> bool:
+        return super().accepts(state, text, raw) and not PROSE.match(text)
+
+
+class UqmiSignature(Signature):
+    """uqmi: one-line JSON objects (-s), bare JSON strings, and its transport errors."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "uqmi",
+            start=(
+                r"\{\"(?:pin1_status|registration|type|link-layer-protocol|card_application_state|apn|ipv4|error)\""
+                r"|\"(?:Call failed|No effect|UIM uninitialized|Not supported|Invalid QMI command|Out of call"
+                r"|Policy mismatch|Device not ready|No network found|Incorrect PIN|Access denied)\"$"
+                r"|Failed to connect to service$|Request timed out$"
+            ),
+            member=r"\{|\}|\"[\w-]+\"\s*:|-?\d+$|\"[^\"]*\"$|Failed to connect to service$|Request timed out$",
+            hinted=r"\{\s*$",
+        )
+
+
+class MmcliSignature(Signature):
+    """mmcli -m N / -b N: 'Section | key: value' rows between dashed rules."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "mmcli",
+            start=(
+                r"(?:General|Hardware|System|Numbers|Status|Modes|Bands|IP|3GPP|3GPP EPS|3GPP UE|SIM|Bearer|Properties"
+                r"|IPv4 configuration|IPv6 configuration|Statistics|Signal|Location|Firmware|Messaging|Voice)\s*\|\s+[\w .()-]+:"
+            ),
+            member=r"(?:[A-Za-z0-9][\w ]*)?\|(?:\s.*)?$|-{5,}$",
+        )
 
 
 DMESG = DmesgSignature()
@@ -475,6 +581,9 @@ SIGNATURES: Tuple[Signature, ...] = (
         hinted=r"[\w.:+@-]+/?\*?(?:\s+[\w.:+@-]+/?\*?)*\s*$|/[\w/.-]+:$",
     ),
 )
+
+# What the modem says about itself (issue 7): after the others, so a shape they know wins.
+SIGNATURES = SIGNATURES + (QmiMbimSignature(), AtSignature(), UqmiSignature(), MmcliSignature())
 
 BY_KIND: Dict[str, Signature] = {}
 for _signature in SIGNATURES:
