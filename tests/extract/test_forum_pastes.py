@@ -147,3 +147,16 @@ def test_prose_right_after_output_with_trailing_spaces_stays_prose() -> None:
     extraction = extract("\n".join(routes + [sentence]), "t")
     assert [(b.kind, b.first_line, b.last_line) for b in extraction.blocks] == [("ip_route", 1, 13)]
     assert [line.number for line in extraction.prose] == [14]
+
+
+def test_prose_after_a_cut_off_json_object_stays_prose() -> None:
+    """An ifstatus output cut off by the forum (its braces never close), then the poster's
+    next sentence: the block ends where the JSON does."""
+    status = (Path(__file__).resolve().parents[1] / "fixtures" / "net" / "ifstatus_att_omr3542_truncated.txt").read_text(
+        encoding="utf-8"
+    ).splitlines()
+    sentence = _read("forum-190811-we826-t2.txt").splitlines()[12]
+    assert sentence == "The model interface displays: Network device is not present"
+    extraction = extract("\n".join(status + [sentence]), "t")
+    assert [(b.kind, b.last_line) for b in extraction.blocks] == [("ifstatus", len(status))]
+    assert [line.number for line in extraction.prose][-1] == len(status) + 1
