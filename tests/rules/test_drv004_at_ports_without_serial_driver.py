@@ -76,3 +76,12 @@ def test_fully_bound_listings_stay_silent() -> None:
     assert _findings("lab/mu609/config1/debugfs-usb-devices.txt") == []
     # the case's first listing (configuration 2): option on every serial port
     assert _findings("usb/we826-listing1-L4-78.txt") == []
+
+
+def test_lone_unbound_at_port_is_a_warning_with_the_bind_command_first() -> None:
+    # Sierra EM9191 posted to linux-usb: option binds interface 4, the AT port (ff/ff/40) has none
+    (finding,) = _findings("corpus/usb-listings/1199_90d3_linux-usb-20231013-sierra-em9191-firmware.txt")
+    assert finding.severity is Severity.WARNING  # no other AT port is bound
+    assert "interface 3 (AT port, ff/ff/40)" in finding.title and "binds interface 4" in finding.title
+    assert finding.fix.startswith("Bind it again: echo ")
+    assert "/sys/bus/usb/drivers/option/bind" in finding.fix

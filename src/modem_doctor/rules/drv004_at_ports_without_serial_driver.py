@@ -84,7 +84,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                        + ("not installed" if presence != UNKNOWN else "probably not installed")),
                 evidence=ctx.cite_config(artifact, config, [i.number for i in ifaces])
                 + (package_list_evidence(ctx) if presence == MISSING else ()),
-                why=(f"Linux 6.1's {driver} would bind interfaces {names}, but nothing binds them, so there is "
+                why=(f"Linux 6.1's {driver} would bind interface{'s' if len(ifaces) > 1 else ''} {names}, but "
+                     f"nothing binds {'them' if len(ifaces) > 1 else 'it'}, so there is "
                      "no /dev/ttyUSB* to send AT commands to: no PPP dialling, no vendor mode command, no "
                      "SIM or signal query."
                      + (f" The listing shows {len({i.number for i in config.interfaces})} of the configuration's "
@@ -135,8 +136,10 @@ def _partial(ctx, modem, artifact, config, driver, ifaces, siblings, views) -> F
              f"only the kernel log (lines naming {path}:{config.number}.{numbers[0]}) can tell." + detach
              + (" The port is not needed for the recommended "
                 f"{e.recommended.netifd_proto or e.recommended.data_path} set-up." if not needed else "")),
-        fix=(f"Nothing to do unless you use this port. To see what happened: dmesg | grep -E '{path}:|usbfs'; "
-             f"to bind it again: echo {path}:{config.number}.{numbers[0]} > /sys/bus/usb/drivers/{driver}/bind"),
+        fix=((f"Bind it again: echo {path}:{config.number}.{numbers[0]} > /sys/bus/usb/drivers/{driver}/bind; "
+              f"to see what released it: dmesg | grep -E '{path}:|usbfs'") if needed else
+             (f"Nothing to do unless you use this port. To see what happened: dmesg | grep -E '{path}:|usbfs'; "
+              f"to bind it again: echo {path}:{config.number}.{numbers[0]} > /sys/bus/usb/drivers/{driver}/bind")),
         modem=modem.key,
         rule=RULE.name,
     )
