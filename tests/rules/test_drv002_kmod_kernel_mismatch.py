@@ -44,6 +44,8 @@ def test_kmod_usb_serial_refused_for_its_kernel_dependency() -> None:
 def test_kernel_mismatch_of_other_kmods_stays_silent() -> None:
     assert _findings("packages/github-packages-2029-opkg-kernel-dep.txt") == []  # kmod-bridge
     assert _findings("packages/github-awg-138-apk-kernel-breaks.txt") == []  # kmod-amneziawg (apk)
+    # netfilter kmods refused as 'incompatible with the architectures configured'
+    assert _findings("packages/github-packages-17083-opkg-kernel-arch.txt") == []
 
 
 def test_case_thread_stays_silent() -> None:

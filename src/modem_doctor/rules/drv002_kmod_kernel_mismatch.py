@@ -5,6 +5,7 @@ A kernel module of the modem stack that does not fit the running kernel, seen tw
 
 - opkg or apk refuses a modem kmod because of its kernel dependency
   (``Cannot satisfy the following dependencies for kmod-usb-serial: kernel (= ...)``,
+  ``found, but incompatible with the architectures configured`` for a kmod,
   apk ``breaks: kmod-...[kernel=...]``);
 - the kmod is installed (package list, or the user says so) while the interface it
   should drive stays ``Driver=(none)``, the driver binds nothing on the host and no
@@ -46,11 +47,21 @@ def check(ctx: Context) -> Iterator[Finding]:
     yield from _installed_but_unbound(ctx)
 
 
+# opkg reports a kmod whose kernel dependency cannot be met either way: 'Cannot satisfy the
+# following dependencies ... kernel (= ...)' or '... found, but incompatible with the
+# architectures configured' (what it prints for a kmod of another kernel build).
+REFUSALS = (ProblemKind.KERNEL_MISMATCH, ProblemKind.ARCH_INCOMPATIBLE)
+
+
 def _refused(ctx: Context) -> Iterator[Finding]:
+    seen = set()
     for item in ctx.host.package_problems:
         for problem in getattr(item.value, "problems", ()):
-            if problem.kind is not ProblemKind.KERNEL_MISMATCH or not packages.is_modem_kmod(problem.package):
+            if problem.kind not in REFUSALS or not packages.is_modem_kmod(problem.package):
                 continue
+            if problem.package in seen:
+                continue  # one finding per package; the first refusal line is cited
+            seen.add(problem.package)
             release = ctx.release
             where = f"OpenWrt {release}" if release else "the running firmware"
             yield Finding(
