@@ -30,7 +30,11 @@ EXPECTED = {
     "stackoverflow-kiwix-slm730.txt": [("lsusb_tree", 11, 19, "lsusb -t"), ("dmesg", 22, 38, "dmesg")],
     "forum-190811-we826-t2.txt": [("uci_config", 18, 71, "cat /etc/config/network")],
     "forum-14926-ec25e.txt": [("logread", 9, 26, None)],
-    "forum-248352-rm500u.txt": [("lsusb", 7, 11, "lsusb"), ("ls_dev", 14, 14, "ls -l /dev/cdc-wdm0")],
+    "forum-248352-rm500u.txt": [
+        ("lsusb", 7, 11, "lsusb"),
+        ("ls_dev", 14, 14, "ls -l /dev/cdc-wdm0"),
+        ("mmcli", 25, 44, "mmcli -m 0"),  # cut off by the excerpt
+    ],
     "forum-188967-mf286d.txt": [("uci_config", 13, 49, None), ("logread", 53, 58, None)],
     "forum-171787-fibocom.txt": [
         ("dmesg", 13, 13, "dmesg | grep cdc"),
@@ -155,7 +159,7 @@ def test_prose_after_a_cut_off_json_object_stays_prose() -> None:
     status = (Path(__file__).resolve().parents[1] / "fixtures" / "net" / "ifstatus_att_omr3542_truncated.txt").read_text(
         encoding="utf-8"
     ).splitlines()
-    sentence = _read("forum-190811-we826-t2.txt").splitlines()[12]
+    sentence = _read("forum-190811-we826-t2.txt").splitlines()[11]
     assert sentence == "The model interface displays: Network device is not present"
     extraction = extract("\n".join(status + [sentence]), "t")
     assert [(b.kind, b.last_line) for b in extraction.blocks] == [("ifstatus", len(status))]

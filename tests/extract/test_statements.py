@@ -47,8 +47,7 @@ EXPECTED = {
     "forum-26730-mdm9200.txt": {("openwrt_release", "15.05.1", 3)},
     "forum-248352-rm500u.txt": {
         ("modem_model", "RM500U-EA", 5),
-        ("modem_model", "RM500U-EA", 22),
-        ("modem_model", "RM500U-EA", 30),
+        ("modem_model", "RM500U-EA", 22),  # the output line of 'mmcli -L' that is no parsed block
     },
     "forum-178738-p2-mu609.txt": {("modem_model", "MU609", 19), ("router_model", "zbtlink,zbt-we826-32m", 1)},
     "wirelessjoint-lm960.txt": {
