@@ -443,6 +443,17 @@ class AtSignature(Signature):
     def accepts(self, state: BlockState, text: str, raw: str) -> bool:
         return super().accepts(state, text, raw) and not PROSE.match(text)
 
+    def note(self, state: BlockState, text: str) -> None:
+        if re.match(r"[+^!$][A-Z0-9]+:|[A-Za-z][\w .()-]{0,30}:\s+\S", text):
+            state.data["answers"] = True
+
+    def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
+        # 'AT+CFUN=1,1' / 'OK' alone says nothing about the modem: from content alone a
+        # block needs an answer line too.
+        if not state.hinted and not state.data.get("answers"):
+            return None
+        return super().finish(state, command_kind)
+
 
 class UqmiSignature(Signature):
     """uqmi: one-line JSON objects (-s), bare JSON strings, and its transport errors."""
