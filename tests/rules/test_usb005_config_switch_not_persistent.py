@@ -24,12 +24,15 @@ def test_fires_on_the_case_thread_with_commands_and_reboot_line() -> None:
     assert finding.code == "USB005" and finding.severity is Severity.WARNING
     assert finding.modem == "12d1:1573@1-1.2"
     assert "configuration 1 was selected by hand" in finding.title
-    assert "switch back after a reboot" in finding.title
+    assert "reported: it switches back after a reboot" in finding.title
     by_line = {e.line: e.text for e in finding.evidence}
-    # the helper's and the user's manual switch, each echo 0 / echo 1
-    for line in (101, 102, 181, 182):
+    # the user's manual switch (echo 0, echo 1), cited where it was run; the helper's
+    # identical suggestion at lines 101-102 is not repeated
+    for line in (181, 182):
         assert by_line[line].endswith("/sys/bus/usb/devices/1-1.2/bConfigurationValue")
-    assert by_line[182].startswith("echo 1 >")
+    assert by_line[181].startswith("echo 0 >") and by_line[182].startswith("echo 1 >")
+    assert 101 not in by_line and 102 not in by_line
+    assert len(finding.evidence) == 5
     assert by_line[265].startswith("After each device reboot, it switches back")
     # the active C: line before (first listing, config 2) and after (third listing, config 1)
     listing = [e for e in finding.evidence if e.artifact.endswith(("4-78", "185-259"))]
@@ -42,7 +45,7 @@ def test_fires_on_the_case_thread_with_commands_and_reboot_line() -> None:
 def test_fires_on_the_switch_alone_before_the_user_reports_the_revert() -> None:
     text = "\n".join(read_example("we826-mu609").splitlines()[:259])
     (finding,) = _run(text)
-    assert "switch back" not in finding.title
+    assert "switches back" not in finding.title
     assert {e.line for e in finding.evidence} >= {181, 182}
     assert 265 not in {e.line for e in finding.evidence}
 

@@ -32,6 +32,7 @@ from typing import Iterator, List, Optional, Tuple
 
 from ..model.common import Evidence
 from ..model.findings import Finding, Severity
+from ..model.host import ShellCommand
 from ..model.usb import UsbConfig
 from . import Rule
 from .context import Context, ModemFacts
@@ -43,9 +44,9 @@ _MODESWITCH_CONFIG = re.compile(r"\busb_modeswitch\b.*\s(?:-u|--config)\s*(\d+)"
 _PERSISTENT = re.compile(r"/etc/hotplug\.d/usb/\S|/etc/rc\.local|usb-mode\.json.*config|/etc/usb_modeswitch\.d/")
 
 
-def _manual_switches(ctx: Context) -> List[Tuple[object, Optional[int], str]]:
+def _manual_switches(ctx: Context) -> List[Tuple[ShellCommand, Optional[int], str]]:
     """(command, configuration written or None, usb path or '') for each manual switch."""
-    found = []
+    found: List[Tuple[ShellCommand, Optional[int], str]] = []
     for command in ctx.host.commands:
         match = _SYSFS_WRITE.search(command.text)
         if match:
@@ -101,8 +102,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     paths = [path for _, _, path in switches if path]
     modem = _modem_for(ctx, paths[-1] if paths else "")
     evidence: List[Evidence] = []
-    for command, _, _ in switches:
-        evidence.append(ctx.cite(getattr(command, "source", "") or "-", command.line, command.text))  # type: ignore[attr-defined]
+    # A command shown twice (a helper suggests it, the user runs it) is cited where it was
+    # last shown: that is the run the listings after it reflect.
+    last_shown = {command.text: command for command, _, _ in switches}
+    for command in last_shown.values():
+        evidence.append(ctx.cite(command.source or "-", command.line, command.text))
     for fact in reverts:
         evidence.append(ctx.cite(fact.source or "-", fact.line, fact.text))
     changed = ""
@@ -118,7 +122,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         how = "the modem's mode was changed by hand"
     title = f"{label}: {how}, and nothing makes it survive a reboot or re-plug"
     if reverts:
-        title += " (the user sees it switch back after a reboot)"
+        title += " (reported: it switches back after a reboot)"
     why = (
         "A write to bConfigurationValue lasts until the device enumerates again; at every boot, re-plug "
         "or modem reset Linux picks the configuration by itself, so the interface configured for the "
