@@ -136,6 +136,8 @@ def _usb_summary(listing: UsbListing) -> List[str]:
         if device.is_hub:
             continue
         name = " ".join(part for part in (device.manufacturer, device.product) if part)
+        if not device.configs and not name:
+            continue  # nothing to add to the list above
         lines.append(f"{_device_label(device)}{(' ' + name) if name else ''}")
         if not device.configs:
             continue
