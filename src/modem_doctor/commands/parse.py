@@ -30,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
         host = load_example(args.example)
         names: Sequence[str] = (f"example:{args.example}",)
     else:
+        if not args.files and sys.stdin is not None and sys.stdin.isatty():
+            # nothing piped in: waiting for a terminal would look like a hang
+            raise InputError("-", "give a FILE, '-' to read standard input, or --example NAME")
         host = load_paths(args.files or ["-"])
         names = args.files or ["-"]
     if host.is_empty:
