@@ -161,7 +161,8 @@ class FakeRouter:
     def _account(self) -> Tuple[int, int]:
         try:
             entry = pwd.getpwnam(USER)
-            subprocess.run(["usermod", "-d", str(self.home), USER], check=True, capture_output=True)
+            if entry.pw_dir != str(self.home):
+                subprocess.run(["usermod", "-d", str(self.home), USER], check=True, capture_output=True)
         except KeyError:
             subprocess.run(["useradd", "--system", "-M", "-d", str(self.home), "-s", "/bin/sh", USER],
                            check=True, capture_output=True)
@@ -194,6 +195,8 @@ class FakeRouter:
         (self.base / "tmp").mkdir(exist_ok=True)
         (self.base / "sessions.log").write_text("")
         host_keys = [self.base / "hostkey_ed25519"]
+        for old in self.base.glob("hostkey_*"):
+            old.unlink()  # a restart is a reinstalled router: new host keys
         subprocess.run([DROPBEARKEY, "-t", "ed25519", "-f", str(host_keys[0])], check=True, capture_output=True)
         if self.rsa_host_key:
             host_keys.append(self.base / "hostkey_rsa")
@@ -278,6 +281,11 @@ def case_we826(router: FakeRouter) -> None:
     the first debugfs listing and `dmesg | grep cdc_ether`; the router has nothing else."""
     router.file("sys/kernel/debug/usb/devices", fixture_text("usb/we826-listing1-L4-78.txt"))
     router.stub("dmesg", "", fixture_text("log/case-we826-dmesg-grep.txt", skip=1))
+
+
+def case_we826_files() -> List[str]:
+    """The texts ``case_we826`` serves, as files for diagnosing them the paste way."""
+    return [str(FIXTURES / "usb/we826-listing1-L4-78.txt"), str(FIXTURES / "log/case-we826-dmesg-grep.txt")]
 
 
 def openwrt_lab(router: FakeRouter, config: str = "config2", debugfs: bool = True) -> None:

@@ -82,7 +82,7 @@ md_run() {
 	md_tmo=${2:-$MD_TIMEOUT}
 	md_max=${3:-$MD_MAX}
 	md_cmd=$4
-	rm -f "$W/p" "$W/rc" "$W/to"
+	rm -f "$W/p" "$W/rc" "$W/to" "$W/s" "$W/stop"
 	md_t0=$(md_ms)
 	# The subshell learns its own PID from a child's PPID ($$ is the script's PID).
 	(
@@ -91,17 +91,24 @@ md_run() {
 		echo $? > "$W/rc"
 	) < /dev/null 2> "$W/e" | head -c "$md_max" > "$W/o" &
 	md_bg=$!
+	# The watchdog: a sleep whose PID is written down, so that it can be ended when the
+	# capture finishes first (no signal races, no sleeping leftovers).
 	(
-		trap 'kill "$md_sl" 2>/dev/null; exit 0' TERM
 		sleep "$md_tmo" &
-		md_sl=$!
-		wait "$md_sl"
+		echo $! > "$W/s"
+		wait $!
+		[ -e "$W/stop" ] && exit 0
 		: > "$W/to"
 		md_killtree "$(cat "$W/p" 2>/dev/null)"
 	) < /dev/null > /dev/null 2>&1 &
 	md_wd=$!
 	wait "$md_bg"
-	kill -TERM "$md_wd" 2>/dev/null
+	: > "$W/stop"
+	md_n=0
+	while [ ! -s "$W/s" ] && [ "$md_n" -lt 5000 ]; do md_n=$((md_n + 1)); done
+	md_sl=
+	[ -s "$W/s" ] && read -r md_sl < "$W/s"
+	[ -n "$md_sl" ] && kill "$md_sl" 2>/dev/null
 	wait "$md_wd" 2>/dev/null
 	md_t1=$(md_ms)
 	md_rc=-

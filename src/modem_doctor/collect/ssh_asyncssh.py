@@ -110,7 +110,12 @@ class HostKeyPolicy:
             matched = asyncssh.read_known_hosts(self.path).match(host, addr, port)
         except (OSError, ValueError) as error:
             raise CollectError(f"cannot read known hosts file {self.path}: {error}") from None
-        return list(matched[0])
+        # the same line can match both the name and the address: one key once
+        unique: List[Any] = []
+        for key in matched[0]:
+            if key not in unique:
+                unique.append(key)
+        return unique
 
     def algorithms(self, host: str, port: int) -> List[str]:
         first: List[str] = []
