@@ -22,8 +22,9 @@ here keep the raw numbers next to what was decoded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 SIM_STATES: Tuple[str, ...] = ("ready", "absent", "pin", "puk", "blocked", "not-initialized", "failure", "busy", "other")
 PIN_STATES: Tuple[str, ...] = ("disabled", "verified", "not-verified", "blocked", "permanently-blocked", "not-initialized")
@@ -258,3 +259,124 @@ class ModemSession:
 
     def settings_of(self, kind: str) -> Tuple[SettingFact, ...]:
         return tuple(fact for fact in self.settings if fact.kind == kind)
+
+
+# ---------------------------------------------------------------- reading a host
+# Small accessors the modem rules share. They read the host by attribute (as model/host.py
+# does) so that this module does not import the parsers' models.
+
+
+def sessions(host: Any) -> Tuple[Tuple[str, ModemSession], ...]:
+    """(artifact id, session) for every modem transcript the host holds, in reading order."""
+    order = {artifact.id: index for index, artifact in enumerate(getattr(host, "artifacts", ()))}
+    found = [(item.artifact, item.value) for item in getattr(host, "modem", ()) if isinstance(item.value, ModemSession)]
+    return tuple(sorted(found, key=lambda pair: order.get(pair[0], len(order))))
+
+
+def decisive_sim(session: ModemSession) -> Optional[SimFact]:
+    """The last SIM fact that says what the SIM is (ready, absent, failure, pin, puk,
+    blocked); 'not-initialized' and 'busy' only count when nothing else is said."""
+    chosen: Optional[SimFact] = None
+    for fact in session.sim:
+        if fact.state in ("ready", "absent", "failure", "pin", "puk", "blocked"):
+            chosen = fact
+        elif chosen is None:
+            chosen = fact
+    return chosen
+
+
+def facts(host: Any, field: str) -> Tuple[Tuple[str, Any], ...]:
+    """(artifact id, fact) for one kind of fact ('sim', 'registrations', ...) across every
+    transcript, in reading order: a paste often shows one command per block."""
+    return tuple((artifact, fact) for artifact, session in sessions(host) for fact in getattr(session, field))
+
+
+def host_sim(host: Any) -> Optional[Tuple[str, SimFact]]:
+    """``decisive_sim`` over every transcript of the host."""
+    chosen: Optional[Tuple[str, SimFact]] = None
+    for artifact, fact in facts(host, "sim"):
+        if fact.state in ("ready", "absent", "failure", "pin", "puk", "blocked") or chosen is None:
+            chosen = (artifact, fact)
+    return chosen
+
+
+def host_registration(host: Any) -> Optional[Tuple[str, RegistrationFact]]:
+    """The last registration report of the host (any tool)."""
+    found = facts(host, "registrations")
+    return found[-1] if found else None
+
+
+def proto_events(host: Any, *codes: str) -> Tuple[Tuple[str, Any], ...]:
+    """(artifact id, LogEvent) for netifd/protocol-handler errors with one of ``codes``
+    (all proto errors when none are given)."""
+    wanted = set(codes)
+    out = []
+    for artifact, event in host.log_events("proto_error"):
+        code = event.attr("code") if hasattr(event, "attr") else ""
+        if not wanted or code in wanted:
+            out.append((artifact, event))
+    return tuple(out)
+
+
+def proto_messages(host: Any, pattern: "re.Pattern[str]") -> Tuple[Tuple[str, Any], ...]:
+    """(artifact id, LogEvent) for protocol-handler lines (errors or not) matching ``pattern``."""
+    return tuple((artifact, event) for artifact, event in host.log_events("proto_message", "proto_error")
+                 if pattern.search(getattr(event, "detail", "") or getattr(event, "text", "")))
+
+
+def log_lines(host: Any, pattern: "re.Pattern[str]") -> Tuple[Tuple[str, Any], ...]:
+    """(artifact id, LogEntry) for every kernel/syslog line whose message matches."""
+    out = []
+    for item in getattr(host, "logs", ()):
+        for entry in getattr(item.value, "entries", ()) or ():
+            if pattern.search(getattr(entry, "message", "") or ""):
+                out.append((item.artifact, entry))
+    return tuple(out)
+
+
+def ifstatus_errors(host: Any, *codes: str) -> Tuple[Tuple[str, Any, Any], ...]:
+    """(artifact id, IfStatus, IfError) for netifd interface errors with one of ``codes``."""
+    wanted = set(codes)
+    out = []
+    for item in getattr(host, "network", ()):
+        statuses = getattr(item.value, "statuses", None)
+        if statuses is None and hasattr(item.value, "errors"):
+            statuses = (item.value,)
+        for status in statuses or ():
+            for error in getattr(status, "errors", ()) or ():
+                if not wanted or error.code in wanted:
+                    out.append((item.artifact, status, error))
+    return tuple(out)
+
+
+CELLULAR_PROTOS = ("qmi", "mbim", "ncm", "3g", "modemmanager", "directip", "wwan")
+
+
+def cellular_interfaces(host: Any, protos: Tuple[str, ...] = CELLULAR_PROTOS) -> Tuple[Tuple[str, Any], ...]:
+    """(artifact id, UCI section) of network interfaces using a cellular proto; the last
+    showing of each interface name wins (a user who pastes the file twice changed it)."""
+    latest: Dict[str, Tuple[str, Any]] = {}
+    for artifact, section in host.uci_sections():
+        if getattr(section, "type", "") != "interface" or getattr(section, "config", "network") not in ("network", ""):
+            continue
+        proto = section.get("proto") if hasattr(section, "get") else None
+        if proto in protos:
+            latest[str(getattr(section, "name", "") or "")] = (artifact, section)
+    return tuple(latest.values())
+
+
+def option_line(section: Any, name: str) -> int:
+    option = section.option(name) if hasattr(section, "option") else None
+    return int(getattr(option, "line", 0) or getattr(section, "line", 0) or 0)
+
+
+def call_family(host: Any, artifact: str, fact: CallEndFact) -> Optional[int]:
+    """4 or 6: which call failed, from the fact or the command shown above its block."""
+    if fact.ip_family is not None:
+        return fact.ip_family
+    found = host.artifact(artifact) if hasattr(host, "artifact") else None
+    command = getattr(found, "command", None) or ""
+    match = re.search(r"ip-type=(\d)|--ip-family[ =]ipv(\d)", command)
+    if match:
+        return int(match.group(1) or match.group(2))
+    return None

@@ -278,7 +278,8 @@ def _vendor(c: Collector, prefix: str, rest: str, line: Line) -> bool:
         srv = as_int(fields[0])
         sim = as_int(fields[4])
         mode = as_int(fields[3])
-        if sim is not None and sim in _SYSINFO_SIM:
+        # 'valid' (1) is said of a SIM that still waits for its PIN: only the bad states count
+        if sim is not None and _SYSINFO_SIM.get(sim, "ready") != "ready":
             _sim(c, _SYSINFO_SIM[sim], "^SYSINFO sim_state %d" % sim, line)
         if srv is not None:
             state = {0: "searching", 1: "denied", 2: "home", 3: "denied", 4: "not-registered"}.get(srv, "unknown")
@@ -453,8 +454,8 @@ def _error(c: Collector, st: _State, text: str, line: Line) -> None:
         c.errors.append(ErrorFact(st.command, entry.get("text", raw) if number is not None else raw, code,
                                   line.number, line.text))
         sim_state = entry.get("sim")
-        if sim_state and st.base in ("+CPIN", "^CPIN", "+CLCK", "+CIMI", "^ICCID", "+CCID", "+QCCID", "+ICCID",
-                                     "!ICCID", "+CRSM", "+QPINC", "!PINREM", ""):
+        if sim_state and st.base in ("+CPIN", "^CPIN", "+CIMI", "^ICCID", "+CCID", "+QCCID", "+ICCID",
+                                     "!ICCID", "+CRSM", "+QPINC", "!PINREM", ""):  # not +CLCK: its errors are about the lock operation
             _sim(c, sim_state, raw, line)
         if st.base in _CALL_COMMANDS:
             sm_cause = _CME_SM_CAUSE.get(code) if code is not None else None
