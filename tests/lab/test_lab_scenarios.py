@@ -138,3 +138,33 @@ def test_zz_nothing_left_running(lab_runs) -> None:  # type: ignore[no-untyped-d
         if b"qemu-system" in cmdline and b"mount_tag=mdsrc" in cmdline:
             share = [str(e["out"]) for e in lab_runs.values()]
             assert not any(s.encode() in cmdline for s in share), f"stray QEMU {pid}"
+
+
+# -- issue 6: the collector against the real kernel -------------------------------------------
+
+def _diagnose(bundle: Path) -> str:
+    import contextlib
+    import io
+
+    from modem_doctor.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        main(["diagnose", str(bundle)])
+    return err.getvalue() + out.getvalue()
+
+
+def test_mu609_collector_bundles_in_both_configurations(lab_run) -> None:  # type: ignore[no-untyped-def]
+    facts, out = _facts(lab_run, "mu609")
+    if "collect.config2.rc" not in facts:
+        pytest.skip("modem_doctor.collect not available: no bundles")
+    assert facts["collect.config2.rc"] == 0 and facts["collect.config1-nodebugfs.rc"] == 0
+    assert facts["collect.debugfs_unmounted"] is True
+    config2 = _diagnose(out / "bundles" / "config2.tar.gz")
+    assert "usb.debugfs" in config2 and "12d1:1573" in config2
+    assert "configuration 2: data path ecm [active" in config2
+    assert "bound cdc_ether" in config2
+    config1 = _diagnose(out / "bundles" / "config1-nodebugfs.tar.gz")
+    assert "usb.sysfs" in config1 and "usb.debugfs" not in config1  # the sysfs walk
+    assert "12d1:1573" in config1 and "bound qmi_wwan" in config1
+    assert "configuration 1: data path" in config1 and "[active" in config1.split("configuration 1:")[1].split("\n")[0]

@@ -14,6 +14,7 @@ PCUI port; then, if ModemManager is installed, the reference timing (see ``_mm``
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import time
@@ -73,6 +74,19 @@ def driver(interface: str) -> str:
     return os.path.basename(os.readlink(link)) if os.path.islink(link) else ""
 
 
+def collect(guest: Guest, name: str) -> None:
+    """Issue 6's collector against the real kernel: ``modem-doctor collect --local`` in
+    this state, bundle left in OUT/bundles/NAME.tar.gz for the host to diagnose."""
+    if importlib.util.find_spec("modem_doctor.collect") is None:
+        guest.log("no modem_doctor.collect: no bundle")
+        return
+    bundle = guest.out / "bundles" / f"{name}.tar.gz"
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    done = guest.sh(["python3", "-m", "modem_doctor", "collect", "--local", "-o", str(bundle)],
+                    timeout=120, save=f"bundles/{name}.log")
+    guest.fact(f"collect.{name}.rc", done.returncode)
+
+
 def qmi_checks(guest: Guest) -> None:
     """The real qmicli, auto mode, through qmi_wwan and cdc-wdm."""
     ids = guest.sh("qmicli -d /dev/cdc-wdm0 --dms-get-ids", timeout=30,
@@ -92,6 +106,7 @@ def qmi_checks(guest: Guest) -> None:
 def run(guest: Guest) -> int:
     scenario = "ready"
     use_mm = True
+    use_collect = "no-collect" not in guest.args
     for arg in guest.args:
         if arg.startswith("scenario="):
             scenario = arg.split("=", 1)[1]
@@ -122,6 +137,8 @@ def run(guest: Guest) -> int:
     guest.wait_for(lambda: driver("1-1:2.4") == "option", 5, "option on config 2's serial ports")
     guest.fact("config2.bConfigurationValue", read(f"{DEV}/bConfigurationValue"))
     guest.capture("config2")
+    if use_collect:
+        collect(guest, "config2")
 
     t_switch = time.monotonic()
     guest.write(f"{DEV}/bConfigurationValue", "1")
@@ -134,6 +151,14 @@ def run(guest: Guest) -> int:
     guest.capture("config1", extra=(
         ("raw_ip.txt", "for f in /sys/class/net/*/qmi/raw_ip; do echo \"$f=$(cat $f)\"; done"),
     ))
+    if use_collect:
+        if not guest.quick:  # quick (tests): debugfs is covered by config2's bundle
+            collect(guest, "config1")
+        # The same state as a router without debugfs: the collector must walk sysfs.
+        guest.sh("umount /sys/kernel/debug")
+        guest.fact("collect.debugfs_unmounted", not os.path.exists("/sys/kernel/debug/usb/devices"))
+        collect(guest, "config1-nodebugfs")
+        guest.sh("mount -t debugfs debugfs /sys/kernel/debug")
 
     if 3 in c1.engines:
         qmi_checks(guest)
