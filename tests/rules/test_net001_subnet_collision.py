@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import List
 
-from modem_doctor.load import load_example, load_text
+from modem_doctor.load import load_example, load_text, read_example
 from modem_doctor.model.findings import Finding, Severity
 from modem_doctor.rules.context import build_context
 from modem_doctor.rules.net001_subnet_collision import RULE, check
@@ -49,6 +49,22 @@ def test_hilink_stick_inside_the_default_lan() -> None:
         "inet addr:192.168.1.100  Bcast:192.168.1.255  Mask:255.255.255.0",
     ]
     assert "uci set network.lan.ipaddr='192.168.2.1'" in finding.fix
+
+
+def test_hotspot_fixed_subnet_and_a_host_part_only_lan_change() -> None:
+    # forum thread 205256: hotspots "locked ... with LAN sides forced to 192.168.1.x subnet",
+    # and the user moved the router from 192.168.1.1 to 192.168.1.8 with sed
+    (finding,) = list(check(build_context(load_example("hotspot-subnet"))))
+    assert finding.title == "The tethered device's fixed subnet 192.168.1.0/24 is the same as the LAN's: 192.168.1.0/24"
+    assert [(e.line, e.text[:20]) for e in finding.evidence] == [(29, "sed -i s/192.168.1.1"), (19, "Started with IP conf")]
+    assert "changed only the host part" in finding.why
+    assert "192.168.2.1" in finding.fix
+
+
+def test_silent_on_the_hotspot_thread_before_the_lan_was_shown() -> None:
+    # the fixed subnet alone says nothing about the router's LAN
+    text = "\n".join(read_example("hotspot-subnet").splitlines()[:28])
+    assert _run(text) == []
 
 
 def test_silent_when_the_lan_is_elsewhere() -> None:

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import Optional, Pattern, Tuple
 
 # user@host:path# or user@host:path$ (OpenWrt's ash, bash), and [user@host path]# (RHEL).
+# '[email protected]' is what Cloudflare's e-mail obfuscation makes of 'root@OpenWrt' on
+# scraped forum pages.
 _FULL_PROMPT = re.compile(
     r"^\s*(?:\([^)]{1,40}\)\s*)?"
-    r"(?:[\w.-]{1,64}@[\w.-]{1,64}(?::[^\s#$]{0,200})?\s?|\[[\w.-]{1,64}@[\w.-]{1,64}[^\]]{0,200}\]\s?)"
+    r"(?:(?:[\w.-]{1,64}@[\w.-]{1,64}|\[email\s?protected\])(?::[^\s#$]{0,200})?\s?|\[[\w.-]{1,64}@[\w.-]{1,64}[^\]]{0,200}\]\s?)"
     r"[#$%>]\s?(?P<command>.*)$"
 )
 # A bare '#', '$' or '~ #' before a command ('# dmesg | grep cdc_ether', '$ lsusb -t').
@@ -54,6 +56,8 @@ _BARE_SHAPES: Tuple[Pattern[str], ...] = tuple(
         r"(?:service)\s+[\w.-]+\s+(?:start|stop|restart|reload|enable|disable|status)",
         r"(?:sysupgrade|firstboot|wifi|ping|traceroute|nslookup)(?:\s+\S+)*",
         r"(?:journalctl|systemctl|lsblk|usb_modeswitch)(?:\s+\S+)*" + _PIPE,
+        # an in-place edit of a config file: 'sed -i s/192.168.1.1/192.168.1.8/ /etc/config/network'
+        r"sed(?:\s+-\w+)*\s+['\"]?s([/|#,]).*\1.*\1\w*['\"]?" + _PATHS,
     )
 )
 # First words of the shapes above, checked before any pattern (cheap).
@@ -62,7 +66,7 @@ _PROGRAMS = frozenset(
     "head grep find ip ifconfig ifstatus ifup ifdown echo opkg apk uci ubus modprobe insmod rmmod "
     "modinfo usbmode usb_modeswitch qmicli uqmi umbim mbimcli sms_tool comgt gcom picocom minicom "
     "atinout socat service sysupgrade firstboot wifi ping traceroute nslookup journalctl systemctl "
-    "lsblk".split()
+    "lsblk sed".split()
 )
 # Words that show a line is a sentence, not a command ("opkg install is not working").
 _STOPWORDS = frozenset(
@@ -101,7 +105,7 @@ def read_prompt(text: str) -> Optional[CommandLine]:
     stripped = text.strip()
     if not stripped:
         return None
-    if "@" in stripped:
+    if "@" in stripped or "[email" in stripped:
         match = _FULL_PROMPT.match(stripped)
         if match:
             command = match.group("command").strip()

@@ -151,6 +151,21 @@ STATEMENTS: Tuple[Statement, ...] = (
         _const("yes"),
         ("image", "firmware", "builder", "selector"),
     ),
+    # A tethered device's own subnet the user cannot change ('LAN sides forced to
+    # 192.168.1.x subnet, unconfigurable'): what the router's LAN must stay out of. The
+    # value is the /24 ('192.168.1.0/24').
+    Statement(
+        "tethered_subnet",
+        re.compile(
+            r"\b(?:forced|fixed|locked|unconfigurable|hard-?coded|cannot\s+be\s+changed|can(?:'|\u2019)?t\s+be\s+changed)\b[^.]{0,60}?"
+            r"\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.(?:x|\*|0/24)\b"
+            r"|\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.(?:x|\*|0/24)\b[^.]{0,40}?\b(?:forced|fixed|locked|unconfigurable|hard-?coded|cannot\s+be\s+changed|can(?:'|\u2019)?t\s+be\s+changed)\b"
+            r"|\b(?:hotspot|hilink|mifi|stick|dongle|tether(?:ed|ing)?)s?\b[^.]{0,60}?\b(?:subnet|range|network)\s+(?:is\s+|of\s+)?(\d{1,3}\.\d{1,3}\.\d{1,3})\.(?:x|\*|0/24)\b",
+            re.IGNORECASE,
+        ),
+        lambda match: f"{match.group(1) or match.group(2) or match.group(3)}.0/24",
+        ("forced", "fixed", "locked", "unconfigurable", "hard", "changed", "hotspot", "hilink", "mifi", "stick", "dongle", "tether"),
+    ),
     # A configuration or mode that does not survive a reboot or re-plug.
     Statement(
         "reboot_reverts",

@@ -118,6 +118,7 @@ STATED_KINDS: Tuple[str, ...] = (
     "package_installed",
     "reboot_reverts",
     "asks_image",  # the user asks how to build a firmware image
+    "tethered_subnet",  # a tethered device's fixed subnet: '192.168.1.0/24'
 )
 
 

@@ -5,8 +5,12 @@ The IPv4 subnet of a modem's network device overlapping the router's LAN or anot
 interface: a HiLink stick, hotspot or tethered phone that hands the router 192.168.1.x
 (or 192.168.8.x, 192.168.0.x) while ``network.lan`` is 192.168.1.1/24, or two link
 routes for one prefix on the modem netdev and another device. The LAN comes from
-``/etc/config/network`` (``ipaddr``/``netmask`` or CIDR) or from the addresses and
-routes shown; the modem side from ``ip addr``/``ifconfig``, ``ip route`` and ``ifstatus``.
+``/etc/config/network`` (``ipaddr``/``netmask`` or CIDR), from commands that set it
+(``uci set network.lan.ipaddr=...``, ``sed -i s/old/new/ /etc/config/network``), or from
+the addresses and routes shown; the modem side from ``ip addr``/``ifconfig``,
+``ip route`` and ``ifstatus``, or from the user saying the device's subnet is fixed
+("LAN sides forced to 192.168.1.x"). Changing only the host part of the LAN address
+(192.168.1.1 -> 192.168.1.8) is caught too.
 
 A netdev counts as the modem's when a USB network driver registered it in the log,
 when it is named like one (``wwanN``, ``usbN``), when a cellular interface in
@@ -20,8 +24,8 @@ but nothing passes, and the stick's web UI is unreachable. Changing only the hos
 of an address does not help.
 
 ## Evidence
-The LAN's ``ipaddr`` (and ``netmask``) lines or address line, and the modem netdev's
-address or route line.
+The LAN's ``ipaddr`` (and ``netmask``) lines, address line or the command that set it,
+and the modem netdev's address or route line or the user's words about its subnet.
 
 ## Fix
 Move the OpenWrt LAN to another subnet (``uci set network.lan.ipaddr='192.168.2.1'``,
@@ -91,6 +95,34 @@ def _lan(ctx: Context) -> Optional[Tuple[Network, List[Evidence], str]]:
     return found
 
 
+_UCI_SET_LAN = re.compile(r"\buci\s+set\s+network\.lan\.ipaddr=['\"]?(\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?)")
+_SED_NETWORK = re.compile(
+    r"\bsed\b.*?\bs([/|#,])(\d{1,3}(?:\\?\.\d{1,3}){3})\1(\d{1,3}(?:\.\d{1,3}){3})\1.*\s/etc/config/network\b"
+)
+
+
+def _lan_from_commands(ctx: Context) -> Optional[Tuple[Network, List[Evidence], str, str]]:
+    """The LAN address the user's last command set ('uci set network.lan.ipaddr=...', or a
+    sed replacing an address in /etc/config/network, whose address is the LAN's on a stock
+    router); a /24 unless the command says otherwise."""
+    found = None
+    for command in ctx.host.commands:
+        match = _UCI_SET_LAN.search(command.text) or _SED_NETWORK.search(command.text)
+        if not match:
+            continue
+        address = match.group(1) if match.re is _UCI_SET_LAN else match.group(3)
+        network = _network(address, None, "" if "/" in address else "255.255.255.0")
+        if network is None:
+            continue
+        note = ""
+        if match.re is _SED_NETWORK:
+            old = match.group(2).replace("\\", "")
+            if _network(old, None, "255.255.255.0") == network:
+                note = f" Changing the LAN from {old} to {address} changed only the host part: the subnet is the same."
+        found = (network, [ctx.cite(command.source or "-", command.line, command.text)], "br-lan", note)
+    return found
+
+
 def _modem_netdevs(ctx: Context) -> Tuple[Set[str], bool]:
     """Netdev names that belong to a modem, and whether a tethered (router-mode/ECM/RNDIS)
     modem is in the input (which lets ethN count too)."""
@@ -148,8 +180,18 @@ def _networks_by_device(ctx: Context) -> Dict[str, List[Tuple[Network, str, int,
 
 def check(ctx: Context) -> Iterator[Finding]:
     names, tethered = _modem_netdevs(ctx)
-    lan = _lan(ctx)
+    commanded = _lan_from_commands(ctx)
+    lan = commanded[:3] if commanded else _lan(ctx)
+    note = commanded[3] if commanded else ""
     lan_device = lan[2] if lan else "br-lan"
+    if lan is not None:
+        for fact in ctx.host.facts_of("tethered_subnet"):
+            stated = _network(fact.value)
+            if stated is not None and stated.overlaps(lan[0]):
+                yield _finding(
+                    ctx, "", stated, fact.value, ctx.cite(fact.source or "-", fact.line, fact.text),
+                    "the LAN", lan[0], lan[1], note,
+                )
     by_dev = _networks_by_device(ctx)
     modem_devs = [dev for dev in by_dev if _is_modem(dev, names, tethered, lan_device)]
     reported: Set[Tuple[str, str]] = set()
@@ -158,7 +200,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             # 1. the LAN from /etc/config/network
             if lan is not None and network.overlaps(lan[0]) and (dev, "lan") not in reported:
                 reported.add((dev, "lan"))
-                yield _finding(ctx, dev, network, what, ctx.cite(artifact, line), "the LAN", lan[0], lan[1])
+                yield _finding(ctx, dev, network, what, ctx.cite(artifact, line), "the LAN", lan[0], lan[1], note)
                 continue
             # 2. any other device's subnet shown in the same input
             for other, entries in by_dev.items():
@@ -176,7 +218,8 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _finding(ctx: Context, dev: str, network: Network, what: str, modem_line: Evidence, other: str,
-             other_net: Network, other_lines: List[Evidence]) -> Finding:
+             other_net: Network, other_lines: List[Evidence], note: str = "") -> Finding:
+    """``dev`` '' means the tethered device's subnet is only known from the user's words."""
     evidence = tuple(other_lines) + (modem_line,)
     if other.startswith("the LAN"):
         fix = (
@@ -193,12 +236,16 @@ def _finding(ctx: Context, dev: str, network: Network, what: str, modem_line: Ev
     return Finding(
         code=RULE.code,
         severity=Severity.ERROR,
-        title=f"The modem's {dev} ({what}) is in the same subnet as {other}: {other_net}",
+        title=(
+            f"The modem's {dev} ({what}) is in the same subnet as {other}: {other_net}"
+            if dev
+            else f"The tethered device's fixed subnet {what} is the same as {other}'s: {other_net}"
+        ),
         evidence=evidence,
         why=(
-            f"{network} on {dev} overlaps {other_net} on {other}, so the router has two routes to one "
-            "subnet: replies go out the wrong side, the lease is obtained but nothing passes, and the "
-            "device's own web page is unreachable."
+            f"{network} on {dev or 'the tethered device'} overlaps {other_net} on {other}, so the router has two "
+            "routes to one subnet: replies go out the wrong side, the lease is obtained but nothing passes, and "
+            "the device's own web page is unreachable." + note
         ),
         fix=fix,
         modem=None,
