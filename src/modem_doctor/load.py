@@ -177,7 +177,9 @@ def _parse_block(block: Block):  # type: ignore[no-untyped-def]
             return None
         raise
     lines = block.lines
-    if block.kind in READS_ITS_PROMPT and block.prompt_shown and block.command_text:
+    # the prompt as shown ('root@OpenWrt:~# ', '# '), which those parsers know; not the
+    # '[email protected]:~#' a scraper's e-mail obfuscation leaves
+    if block.kind in READS_ITS_PROMPT and block.prompt_shown and block.command_text and "[email" not in block.command_text:
         lines = (Line(block.command_line, block.command_text),) + tuple(lines)
     return module.parse_lines(lines)
 

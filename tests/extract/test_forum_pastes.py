@@ -42,6 +42,18 @@ EXPECTED = {
         ("ls_dev", 34, 39, "ls /dev | grep ttyUSB"),
     ],
     "forum-178738-p2-mu609.txt": [("opkg_errors", 23, 26, None)],
+    # prompts in <b>...</b> and **...**, a bold span inside an lsusb line
+    "bananapi-14680-rm502q-markup.txt": [
+        ("dmesg", 16, 25, "dmesg | grep modem"),
+        ("lsusb", 27, 30, "lsusb"),
+        ("ls_dev", 33, 34, "ls -l /dev/"),
+    ],
+    # the same post where a scraper's e-mail obfuscation made 'root@OpenWrt' '[email protected]'
+    "bananapi-14680-rm502q-obfuscated.txt": [
+        ("dmesg", 16, 25, "dmesg | grep modem"),
+        ("lsusb", 27, 30, "lsusb"),
+        ("ls_dev", 33, 34, "ls -l /dev/"),
+    ],
 }
 
 

@@ -82,6 +82,8 @@ def repair_lines(text: str) -> Iterator[Line]:
             cleaned = _QUOTE.sub("", cleaned, count=1)
         if "`" in cleaned or "[" in cleaned:
             cleaned = _unmark(cleaned)
+        if "<" in cleaned or "**" in cleaned:
+            cleaned = _unbold(cleaned)
         for part in split_glued_prompt(cleaned) if len(cleaned) <= MAX_LINE else (cleaned,):
             yield Line(number, part)
 
@@ -96,6 +98,21 @@ _ENTITIES = (
 )
 _CODE_OPEN = re.compile(r"^(\s*)(?:```+|\[code(?:=\w+)?\])", re.IGNORECASE)
 _CODE_CLOSE = re.compile(r"(?:```+|\[/code\])\s*$", re.IGNORECASE)
+
+
+_HTML_OPEN = re.compile(r"^(\s*)(?:<(?:b|i|u|strong|em|code|pre|tt|kbd|samp)>)+", re.IGNORECASE)
+_HTML_CLOSE = re.compile(r"(?:</(?:b|i|u|strong|em|code|pre|tt|kbd|samp)>|<br\s*/?>)+\s*$", re.IGNORECASE)
+# Markdown bold around a line or a part of it ('**root@OpenWrt:~# dmesg**', 'Device  **003: ID ...**');
+# never '***' (opkg's '*** Failed to download', '***SIM ERROR***') nor lsusb's '** UNRECOGNIZED'.
+_BOLD = re.compile(r"(?<![*\w])\*\*(?=\S)([^*]*?\S)\*\*(?![*\w])")
+
+
+def _unbold(text: str) -> str:
+    """Remove the emphasis forums and HTML mail put around commands and output."""
+    text = _HTML_CLOSE.sub("", _HTML_OPEN.sub(r"\1", text))
+    if "**" in text and "** UNRECOGNIZED" not in text:
+        text = _BOLD.sub(r"\1", text)
+    return text
 
 
 def _unescape(text: str) -> str:
