@@ -61,6 +61,21 @@ def test_stall_only_is_a_warning_that_names_firmware() -> None:
     assert [e.line for e in finding.evidence] == [2, 3, 8]
 
 
+def test_error_printed_without_minus_t77w968() -> None:
+    # bundled example: a Foxconn T77W968 on an emulated EHCI port, 'error 18' then 'unable to enumerate'
+    (finding,) = list(check(build_context(load_example("t77w968-enum"))))
+    assert finding.title.startswith("USB port 2-1: 4 USB errors (18), the kernel gave up enumerating it")
+    assert [e.line for e in finding.evidence] == [14, 16, 20, 22, 34]
+
+
+def test_reset_loop_without_error_lines_usb730l() -> None:
+    # bundled example: a Novatel USB730L disconnecting every ten seconds, cdc_ether up and down
+    (finding,) = list(check(build_context(load_example("usb730l-loop"))))
+    assert finding.title == "USB port 1-1: it re-enumerated 4 times - the modem keeps resetting (power or firmware)"
+    assert [e.line for e in finding.evidence] == [21, 23, 29]
+    assert "watchdog" in finding.why and "previous one" in finding.fix
+
+
 def test_silent_on_a_mode_switch_re_enumeration() -> None:
     # E5576 storage -> modem switching: three enumerations on 1-1, no error lines
     assert _findings("log/github-packages-15893-logread-kernel.txt") == []

@@ -29,8 +29,9 @@ powers it (the modem power/reset GPIO of the device tree, a ``gpio`` export or a
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Optional
 
 from ..model.common import Evidence
 from ..model.findings import Finding, Severity
@@ -51,6 +52,17 @@ ERRNO_MEANING = {
 LOOP_NEW_DEVICES = 4  # re-enumerations on one port before it counts as a loop
 LOOP_DISCONNECTS = 3
 MAX_CITED_ERRORS = 4
+
+
+_ERROR_NUMBER = re.compile(r"\berror:?\s+(-?\d+)\b")
+
+
+def _code(event: LogEvent) -> Optional[int]:
+    """The errno the line prints; some hosts print it without the minus ('error 18')."""
+    if event.error_code is not None:
+        return event.error_code
+    match = _ERROR_NUMBER.search(event.detail or event.text)
+    return int(match.group(1)) if match else None
 
 
 def _port(device: str) -> str:
@@ -93,7 +105,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 def _port_finding(ctx: Context, artifact: str, port: str, groups: Dict[str, List[LogEvent]]):  # type: ignore[no-untyped-def]
     # Only lines that carry an errno or say the port gave up are electrical; 'attempt power
     # cycle' and 'not responding to setup address' come with them and are cited alongside.
-    errors = [e for e in groups.get("error", ()) if e.error_code is not None or "power cycle" in e.detail]
+    errors = [e for e in groups.get("error", ()) if _code(e) is not None or "power cycle" in e.detail]
     failed = groups.get("enumerate", [])
     new = groups.get("new", [])
     gone = groups.get("disconnect", [])
@@ -101,9 +113,9 @@ def _port_finding(ctx: Context, artifact: str, port: str, groups: Dict[str, List
     if not errors and not failed and not looping:
         return None
     evidence: List[Evidence] = []
-    coded = [e for e in errors if e.error_code is not None]
+    coded = [e for e in errors if _code(e) is not None]
     shown = coded[:MAX_CITED_ERRORS - 1] + coded[-1:] if len(coded) > MAX_CITED_ERRORS else coded
-    codes = sorted({e.error_code for e in coded if e.error_code is not None}, key=lambda c: -c)
+    codes = sorted({_code(e) for e in coded}, key=lambda c: -c)  # type: ignore[arg-type,operator]
     stall_only = codes == [-32]
     for event in shown + failed[-1:]:
         evidence.append(ctx.cite(artifact, event.line, event.text))
@@ -130,6 +142,12 @@ def _port_finding(ctx: Context, artifact: str, port: str, groups: Dict[str, List
         + "Modems draw current peaks while transmitting that a router's USB port or a long passive "
         "cable often cannot deliver."
     )
+    if looping and not coded and not failed:
+        why = (
+            f"The device on this port disconnected and came back {len(new)} times without an error line: it is "
+            "resetting. A modem browning out under transmit current does that, and so does firmware that "
+            "crashes in its current mode (a watchdog reset), often right after a mode or configuration change."
+        )
     if stall_only and config_failed:
         why += (
             " A stall on 'set config' alone can also be the firmware refusing a configuration its "
@@ -139,19 +157,30 @@ def _port_finding(ctx: Context, artifact: str, port: str, groups: Dict[str, List
     return Finding(
         code=RULE.code,
         severity=severity,
-        title=f"USB port {port}: " + ", ".join(parts) + (
-            " - the device stalls (firmware or power)" if stall_only else " - the link or its power is failing"
-        ),
+        title=f"USB port {port}: " + ", ".join(parts) + _verdict(stall_only, loop_only=looping and not coded and not failed),
         evidence=tuple(evidence),
         why=why,
         fix=(
             "Power the modem from a powered USB hub or a stronger supply and use a short cable without "
             "passive extensions; for an internal module check the board's modem power/reset GPIO and that "
             "the slot carries USB. Re-check dmesg after a cold start."
+            + (
+                " If the resets began after a mode or configuration change, go back to the previous one."
+                if looping and not coded and not failed
+                else ""
+            )
         ),
         modem=_modem_at(ctx, port),
         rule=RULE.name,
     )
+
+
+def _verdict(stall_only: bool, loop_only: bool) -> str:
+    if stall_only:
+        return " - the device stalls (firmware or power)"
+    if loop_only:
+        return " - the modem keeps resetting (power or firmware)"
+    return " - the link or its power is failing"
 
 
 def _over_current_finding(ctx: Context, artifact: str, events: List[LogEvent]) -> Finding:
