@@ -53,6 +53,16 @@ RULES: Tuple[str, ...] = (
     "net001_subnet_collision",
     "net003_not_in_wan_zone",
     "net005_ppp_wrong_port",
+    # what the modem and the protocol handler say (issue 7): control port, SIM, registration, data
+    "ctl001_two_managers_one_port",
+    "sim001_sim_absent_or_failed",
+    "sim002_pin_needed_or_rejected",
+    "sim003_sim_blocked",
+    "reg001_registration_denied",
+    "reg002_no_coverage",
+    "reg003_apn_mismatch",
+    "reg004_pdp_type_refused",
+    "net002_raw_ip_mismatch",
 )
 
 
