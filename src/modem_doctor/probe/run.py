@@ -143,7 +143,8 @@ def _run_tool(argv: Sequence[str], timeout: float) -> Tuple[str, Optional[int], 
     except subprocess.TimeoutExpired as expired:
         # subprocess.run ends the tool (by its own PID) when the time runs out.
         out = (expired.stdout or b"").decode("utf-8", "replace")
-        return out + f"{argv[0]}: no answer within {timeout:g} s (Request timed out)\n", None, timeout
+        tool = os.path.basename(argv[0])
+        return out + f"error: {tool} gave no answer within {timeout:g} s (Request timed out); stopped by modem-doctor\n", None, timeout
     except OSError as error:
         return f"{argv[0]}: cannot run: {error.strerror or error}\n", 127, time.monotonic() - started
     text = done.stdout.decode("utf-8", "replace")
@@ -241,7 +242,7 @@ def targets_from_plans(plans: Sequence[Any]) -> Targets:
 
 
 def probe_local(targets: Targets, timeout: float = 3.0, ignore_modemmanager: bool = False,
-                sysfs_root: str = "") -> ProbeResult:
+                sysfs_root: str = "", tool_timeout: float = TOOL_TIMEOUT_S) -> ProbeResult:
     result = ProbeResult(notes=targets.notes)
     for port in targets.at:
         result = result.merged(probe_at_local(port, targets.vendor, timeout, ignore_modemmanager))
@@ -250,9 +251,9 @@ def probe_local(targets: Targets, timeout: float = 3.0, ignore_modemmanager: boo
             one = probe_at_local(port, "", timeout, ignore_modemmanager, only_ati=True)
             result = result.merged(one)
     for device in targets.qmi:
-        result = result.merged(probe_tool_local("qmicli", device, P.QMICLI, ignore_modemmanager=ignore_modemmanager))
+        result = result.merged(probe_tool_local("qmicli", device, P.QMICLI, tool_timeout, ignore_modemmanager))
     for device in targets.mbim:
-        result = result.merged(probe_tool_local("mbimcli", device, P.MBIMCLI, ignore_modemmanager=ignore_modemmanager))
+        result = result.merged(probe_tool_local("mbimcli", device, P.MBIMCLI, tool_timeout, ignore_modemmanager))
     result = result.merged(raw_ip_local(sysfs_root))
     if not (targets.at or targets.ati_only or targets.qmi or targets.mbim):
         result = result.merged(ProbeResult(problems=("no modem port to probe: no AT, QMI or MBIM node was found "
