@@ -10,6 +10,27 @@
 # and no further command is sent to it. Only commands modem-doctor's read-only guard let
 # through are passed here; this file does not judge them again.
 
+mp_send() {
+	# One command on fd 3: its answer lines (echo and empty lines left out) up to the
+	# final result code. Status 3: no answer at all; 1: an answer but no final code.
+	printf '%s\r' "$1" >&3
+	mp_got=0
+	while :; do
+		if ! IFS= read -r -t "$mp_tmo" mp_line <&3; then
+			[ "$mp_got" = 0 ] && return 3
+			return 1
+		fi
+		mp_line=$(printf '%s' "$mp_line" | tr -d '\r')
+		[ -n "$mp_line" ] || continue
+		mp_got=1
+		[ "$mp_line" = "$1" ] && continue # the modem's echo
+		echo "$mp_line"
+		case $mp_line in
+		OK | ERROR | "NO CARRIER" | "COMMAND NOT SUPPORT" | "+CME ERROR:"* | "+CMS ERROR:"*) return 0 ;;
+		esac
+	done
+}
+
 mp_at() {
 	mp_dev=$1
 	mp_tmo=$2
@@ -25,32 +46,29 @@ mp_at() {
 		echo "cannot open $mp_dev (busy or no permission)"
 		return 2
 	}
+	# Verbose errors for the probe (+CME ERROR: SIM not inserted, not a bare ERROR), and
+	# the old setting written back at the end, as modem-doctor's Python channel does.
+	mp_old=$(mp_send 'AT+CMEE?')
+	if [ $? = 3 ]; then
+		echo "AT+CMEE?"
+		echo "no answer from $mp_dev within $mp_tmo s to AT+CMEE? (timed out)"
+		exec 3<&-
+		return 3
+	fi
+	mp_old=$(printf '%s\n' "$mp_old" | sed -n 's/^+CMEE: *\([01]\)$/\1/p')
+	[ -n "$mp_old" ] && { mp_send 'AT+CMEE=2' > /dev/null || mp_old=; }
+	mp_rc=0
 	for mp_cmd in "$@"; do
-		printf '%s\r' "$mp_cmd" >&3
 		echo "$mp_cmd"
-		mp_got=0
-		while :; do
-			if ! IFS= read -r -t "$mp_tmo" mp_line <&3; then
-				if [ "$mp_got" = 0 ]; then
-					echo "no answer from $mp_dev within $mp_tmo s to $mp_cmd (timed out)"
-					exec 3<&-
-					return 3
-				fi
-				echo "no final result from $mp_dev within $mp_tmo s to $mp_cmd (timed out)"
-				break
-			fi
-			mp_line=$(printf '%s' "$mp_line" | tr -d '\r')
-			[ -n "$mp_line" ] || continue
-			mp_got=1
-			[ "$mp_line" = "$mp_cmd" ] && continue # the modem's echo
-			echo "$mp_line"
-			case $mp_line in
-			OK | ERROR | "NO CARRIER" | "COMMAND NOT SUPPORT" | "+CME ERROR:"* | "+CMS ERROR:"*) break ;;
-			esac
-		done
+		mp_send "$mp_cmd"
+		case $? in
+		3) echo "no answer from $mp_dev within $mp_tmo s to $mp_cmd (timed out)"; mp_rc=3; break ;;
+		1) echo "no final result from $mp_dev within $mp_tmo s to $mp_cmd (timed out)" ;;
+		esac
 	done
+	[ -n "$mp_old" ] && mp_send "AT+CMEE=$mp_old" > /dev/null
 	exec 3<&-
-	return 0
+	return $mp_rc
 }
 
 mp_owners() {

@@ -344,8 +344,9 @@ def probe_ssh(target: str, targets: Targets, timeout: float = 3.0, ignore_modemm
 
 def probe_shell(targets: Targets, timeout: float = 3.0, ignore_modemmanager: bool = False,
                 use_qmicli: bool = True, datapath: Sequence[str] = (), settings: Optional[Dict[str, str]] = None,
-                shell: Optional[str] = None) -> ProbeResult:
-    """The router's probe script run on this host (tests, and a VM's console)."""
+                shell: Optional[Sequence[str]] = None) -> ProbeResult:
+    """The router's probe script run on this host (tests, and a VM's console); ``shell``
+    is the shell's argv, e.g. ``["/bin/busybox", "sh"]`` for OpenWrt's ash."""
     from ..collect import _bundle, _meta
     from ..collect import local
 
