@@ -43,9 +43,16 @@ def check(ctx: Context) -> Iterator[Finding]:
     states: List[str] = []
     chosen = host_sim(ctx.host)
     if chosen is not None and chosen[1].state in ("absent", "failure"):
-        artifact, fact = chosen
-        evidence.append(ctx.cite(artifact, fact.line, fact.text))
-        states.append(fact.state)
+        # every line that said so since the SIM was last seen ready: the first and the last
+        said = []
+        for artifact, fact in facts(ctx.host, "sim"):
+            if fact.state == "ready":
+                said = []
+            elif fact.state in ("absent", "failure"):
+                said.append((artifact, fact))
+        for artifact, fact in (said[:1] + said[-1:]) if len(said) > 1 else said:
+            evidence.append(ctx.cite(artifact, fact.line, fact.text))
+            states.append(fact.state)
     for artifact, manager in facts(ctx.host, "manager"):
         if manager.failed_reason in ("sim-missing", "sim-error") and not (chosen and chosen[1].state == "ready"):
             evidence.append(ctx.cite(artifact, manager.line, manager.text))
