@@ -204,12 +204,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             # 2. any other device's subnet shown in the same input
             for other, entries in by_dev.items():
-                if other == dev or (dev, other) in reported or (other, dev) in reported:
+                key = "lan" if other in (lan_device, "br-lan") else other
+                if other == dev or (dev, key) in reported or (other, dev) in reported:
                     continue
                 for other_net, other_artifact, other_line, _ in entries:
                     if network.overlaps(other_net):
-                        reported.add((dev, other))
-                        label = "the LAN" if other in (lan_device, "br-lan") else f"{other}"
+                        reported.add((dev, key))
+                        label = "the LAN" if key == "lan" else other
                         yield _finding(
                             ctx, dev, network, what, ctx.cite(artifact, line), label, other_net,
                             [ctx.cite(other_artifact, other_line)],
