@@ -75,7 +75,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     fix = ("Set pdptype 'ipv4': uci set network.IFACE.pdptype='ipv4'; uci commit network; ifup IFACE. "
            "OpenWrt's qmi handler fails the whole interface when the IPv6 call fails, even with IPv4 connected.")
     if advice and severity is Severity.ERROR:
-        fix = advice + " " + fix
+        fix = advice + " uci set network.IFACE.pdptype='ipv4'; uci commit network; ifup IFACE."
     yield Finding(
         code=RULE.code,
         severity=severity,
