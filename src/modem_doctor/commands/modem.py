@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from typing import Any, List, Optional
 
@@ -24,10 +25,12 @@ from ..errors import ProbeError
 HELP = "talk to the modem (AT, QMI, MBIM) and find why a connection fails"
 
 
-def add_probe_arguments(parser: argparse.ArgumentParser) -> None:
-    """The port and probe options (``diagnose --probe-modem`` reuses them)."""
+def add_probe_arguments(parser: argparse.ArgumentParser, port_alias: bool = True) -> None:
+    """The port and probe options (``diagnose --probe-modem`` reuses them, without the
+    ``--port`` alias, which is the SSH port there)."""
     group = parser.add_argument_group("probe options")
-    group.add_argument("--at-port", "--port", dest="at_port", metavar="DEV",
+    names = ("--at-port", "--port") if port_alias else ("--at-port",)
+    group.add_argument(*names, dest="at_port", metavar="DEV",
                        help="AT port to probe (default: from the knowledge base)")
     group.add_argument("--qmi", metavar="DEV", help="QMI control node (default: from the knowledge base)")
     group.add_argument("--mbim", metavar="DEV", help="MBIM control node (default: from the knowledge base)")
@@ -49,6 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--local", action="store_true", help="probe a modem on this host (the default)")
     parser.add_argument("--no-collect", action="store_true",
                         help="do not collect logs and configuration first; probe the given ports only")
+    parser.add_argument("--bundle", metavar="FILE.tar.gz",
+                        help="use a bundle saved by 'collect' instead of collecting now")
     parser.add_argument("--uci-dir", metavar="DIR",
                         help="read UCI files (network, firewall) from DIR as well (a fake /etc/config)")
     parser.add_argument("--format", choices=("text", "json", "md"), default="text", help="output format (default text)")
@@ -63,7 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _ssh_options(args: argparse.Namespace) -> dict:
-    return dict(identity=tuple(getattr(args, "identity", ()) or ()), known_hosts=getattr(args, "known_hosts", None),
+    port = getattr(args, "port", None)  # diagnose's SSH port; 'modem' takes it in HOST:PORT
+    return dict(port=port if isinstance(port, int) else None,identity=tuple(getattr(args, "identity", ()) or ()), known_hosts=getattr(args, "known_hosts", None),
                 accept_new=getattr(args, "accept_new_host_key", False),
                 connect_timeout=getattr(args, "connect_timeout", 10.0))
 
@@ -119,7 +125,25 @@ def probe_host(args: argparse.Namespace, base: List[Any], where: str) -> Any:
         datapath = datapath_lines(list(args.datapath))
         return probe_ssh(args.ssh, targets, args.at_timeout, args.ignore_modemmanager, args.qmicli,
                          datapath, **_ssh_options(args))
+    if targets.at and not _has_pyserial():
+        busybox = shutil.which("busybox")
+        if busybox:
+            # No pyserial here (a VM, a minimal box): the router's helper under BusyBox ash
+            # talks to the port instead, with qmicli for QMI.
+            print("modem-doctor: note: pyserial is not installed; using the BusyBox AT helper", file=sys.stderr)
+            from ..probe.run import probe_shell
+
+            return probe_shell(targets, args.at_timeout, args.ignore_modemmanager, use_qmicli=True,
+                               shell=[busybox, "sh"])
     return probe_local(targets, args.at_timeout, args.ignore_modemmanager)
+
+
+def _has_pyserial() -> bool:
+    try:
+        import serial  # noqa: F401,PLC0415 - only asking whether the extra is there
+    except ImportError:
+        return False
+    return True
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,7 +155,11 @@ def run(args: argparse.Namespace) -> int:
 
     where = "ssh" if args.ssh else "local"
     base: List[Any] = []
-    if not args.no_collect:
+    if args.bundle:
+        from ..collect import collect
+
+        base.extend(bundle_extractions(collect("replay", args.bundle)))
+    elif not args.no_collect:
         from ..collect import Progress, collect
 
         if where == "ssh":
@@ -172,3 +200,17 @@ def summary(result: Any) -> str:
         lines.append("  nothing answered")
     return "\n".join(lines) + "\n\n"
 
+
+
+def host_with_probe(args: argparse.Namespace, bundle: Any) -> Any:
+    """``diagnose --ssh/--local --probe-modem``: the collected bundle plus the probe
+    transcripts, as one Host."""
+    from ..collect.bundle import extractions as bundle_extractions
+    from ..load import build_host
+    from ..probe.run import extractions
+
+    base = list(bundle_extractions(bundle))
+    result = probe_host(args, base, "ssh" if getattr(args, "ssh", None) else "local")
+    for line in result.problems:
+        print(f"modem-doctor: {line}", file=sys.stderr)
+    return build_host(base + extractions(result))
