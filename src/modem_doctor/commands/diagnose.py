@@ -27,19 +27,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from .collect import add_source_arguments
 
     add_source_arguments(parser)
+    # --probe-modem: also talk to the modem, read-only (commands/modem.py, issue 7).
+    parser.add_argument("--probe-modem", action="store_true",
+                        help="with --ssh/--local: also run the read-only modem probes (see 'modem-doctor modem')")
+    from .modem import add_probe_arguments
+
+    add_probe_arguments(parser, port_alias=False)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.example and args.files:
         raise InputError("--example", "give either --example or files, not both")
     live = getattr(args, "ssh", None) or getattr(args, "local", False)
+    if getattr(args, "probe_modem", False) and not live:
+        raise InputError("--probe-modem", "probing needs a live host: give --ssh HOST or --local")
     if live and (args.example or args.files):
         raise InputError("diagnose", "give either --ssh/--local or files/--example, not both")
     if live:
         from ..load import load_bundle
         from .collect import bundle_from_args
 
-        hosts = [load_bundle(bundle_from_args(args))]
+        bundle = bundle_from_args(args)
+        if getattr(args, "probe_modem", False):
+            from .modem import host_with_probe
+
+            hosts = [host_with_probe(args, bundle)]
+        else:
+            hosts = [load_bundle(bundle)]
     elif args.example:
         hosts = [load_example(args.example)]
     elif not args.files:
