@@ -379,16 +379,30 @@ def explain_host(host: Any, release: Optional[str] = None, artifact: Optional[st
     release = release or (host.release() if hasattr(host, "release") else None)
     chosen: Dict[Tuple[str, str], Tuple[str, UsbDevice]] = {}
     order: List[Tuple[str, str]] = []
-    for artifact_id, device in host.usb_devices():
-        if artifact is not None and artifact_id != artifact:
-            continue
-        if not is_modem_like(device):
-            continue
-        key = (device.vid_pid, device.path)
+    shown = [(artifact_id, device) for artifact_id, device in host.usb_devices()
+             if (artifact is None or artifact_id == artifact) and is_modem_like(device)]
+    # A listing without port paths (lsusb -v, lsusb) shows the same device as a listing
+    # with them when only one device of that ID has a path: one modem, not two.
+    paths: Dict[str, set] = {}
+    for _artifact_id, device in shown:
+        if device.path:
+            paths.setdefault(device.vid_pid, set()).add(device.path)
+    for artifact_id, device in shown:
+        path = device.path
+        merged = False
+        if not path and len(paths.get(device.vid_pid, ())) == 1:
+            path = next(iter(paths[device.vid_pid]))
+            merged = True
+        key = (device.vid_pid, path)
         if key not in chosen:
             order.append(key)
             chosen[key] = (artifact_id, device)
-        elif len(device.configs) >= len(chosen[key][1].configs):
+        elif merged and chosen[key][1].path:
+            # the listing with the path (and the active configuration) stays unless this
+            # one shows more configurations
+            if len(device.configs) > len(chosen[key][1].configs):
+                chosen[key] = (artifact_id, device)
+        elif len(device.configs) >= len(chosen[key][1].configs) or (device.path and not chosen[key][1].path):
             chosen[key] = (artifact_id, device)
     return tuple(explain_device(chosen[key][1], chosen[key][0], release) for key in order)
 

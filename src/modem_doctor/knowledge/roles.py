@@ -191,6 +191,14 @@ def assign_config(vid_pid: str, config: UsbConfig, model: Optional[catalog.Modem
             continue
         if composition is not None:
             role = composition.port_role(interface.number)
+            code = _vendor_convention(vid, pid, interface, cdc_present) if role else None
+            if role and code and code[1].endswith("protocol code") and code[0] != role:
+                # The port map counts interfaces of the full layout; a device that leaves
+                # ports out (other firmware, the lab's gadget) shifts the numbers, and the
+                # vendor's strict protocol code on the interface itself says what it is.
+                put(interface, code[0], code[1], f"{code[2]}; the catalog port map names interface "
+                    f"{interface.number} {ROLE_TITLES[role]} for the full layout")
+                continue
             if role:
                 where = f"configuration {composition.config}" if composition.config else (composition.mode or "default mode")
                 put(interface, role, "catalog port map", f"{model.vendor} {model.model} {where} ({'; '.join(composition.sources)})")  # type: ignore[union-attr]
