@@ -87,3 +87,41 @@ def usb_devices(bus_root: str = "/sys/bus/usb/devices") -> List[Tuple[str, str, 
         except OSError:
             continue
     return found
+
+
+MODULE_DIR = "/tmp/mdlab/modules"
+
+
+def load_modules(names: Sequence[str]) -> List[str]:
+    """insmod modules the initramfs carried but did not load (rig.DEFERRED), in order;
+    returns the error lines (empty when all loaded or were loaded already)."""
+    import subprocess
+
+    errors = []
+    for name in names:
+        path = os.path.join(MODULE_DIR, f"{name}.ko")
+        done = subprocess.run(["insmod", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+        text = done.stdout.decode(errors="replace").strip()
+        if done.returncode != 0 and "File exists" not in text:
+            errors.append(f"insmod {name}: {text}")
+    return errors
+
+
+class UsbipLink:
+    """USB/IP without a network: the virtual UDC (usbip-vudc) and the virtual host
+    controller (vhci_hcd) joined by a socketpair. Unlike dummy_hcd, vudc has fifteen IN and
+    fifteen OUT endpoints with distinct numbers, enough for the MU609's six interfaces."""
+
+    UDC = "usbip-vudc.0"
+
+    def __init__(self) -> None:
+        import socket
+
+        self.device_end, self.host_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+
+    def connect(self, port: int = 0, speed: int = 3, devid: int = 0x00010002) -> None:
+        """After a gadget is bound to UDC: hand one end to vudc, the other to vhci (port 0
+        of its high-speed root hub; speed 3 = high speed)."""
+        _write(f"/sys/devices/platform/{self.UDC}/usbip_sockfd", str(self.device_end.fileno()))
+        _write("/sys/devices/platform/vhci_hcd.0/attach",
+               f"{port} {self.host_end.fileno()} {devid} {speed}")

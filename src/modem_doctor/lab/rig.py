@@ -48,12 +48,14 @@ MODULES: Tuple[str, ...] = (
     "cdrom",
     "sr_mod",
     "usb-storage",
+    "usbip-vudc",
+    "vhci-hcd",
 )
 
 #: Modules put in the initramfs but not loaded at boot; a scenario insmods them from
-#: /tmp/mdlab/modules when it wants them. (6.1's usb-storage has no switch hook for
-#: 12d1:1f01, so the stick scenario can load usb-storage from the start.)
-DEFERRED: Tuple[str, ...] = ()
+#: /tmp/mdlab/modules when it wants them (``configfs.load_modules``). USB/IP's virtual
+#: UDC and host controller would add buses to every capture, so they wait.
+DEFERRED: Tuple[str, ...] = ("usbip-core", "usbip-vudc", "vhci-hcd")
 
 LAB_DIR = Path(__file__).resolve().parent
 INIT_SCRIPT = LAB_DIR / "init.sh"

@@ -90,15 +90,21 @@ def bulk_out_interval_hs() -> int:
 
 
 def serial_port(number: int, proto: int, first_in: int, first_out: int, with_int: bool,
-                role: str = "at") -> Interface:
+                role: str = "at", int_first: bool = False) -> Interface:
     """A Huawei vendor serial interface ff/01/<proto> (option binds these).
 
-    The interrupt endpoint comes after the bulk pair: dummy_hcd's first bulk-capable
+    On dummy_hcd the interrupt endpoint comes after the bulk pair: its first bulk-capable
     endpoint (ep1in-bulk) would otherwise be taken by it, and the generic endpoints that
-    would then be needed get numbers that collide (see docs/lab.md, "Endpoint budget")."""
-    eps = [Endpoint(0x80 | first_in, BULK), Endpoint(first_out, BULK, bulk_out_interval_hs())]
-    if with_int:
-        eps.append(Endpoint(0x80 | (first_in + 1), INTERRUPT))
+    would then be needed get numbers that collide (docs/lab.md, "Endpoint budget"). On
+    usbip-vudc every endpoint can do everything, and the real device's order is kept."""
+    bulk = [Endpoint(0x80 | first_in, BULK), Endpoint(first_out, BULK, bulk_out_interval_hs())]
+    if not with_int:
+        return Interface(number, 0xFF, 0x01, proto, bulk, role=role)
+    if int_first:
+        eps = [Endpoint(0x80 | first_in, INTERRUPT), Endpoint(0x80 | (first_in + 1), BULK),
+               Endpoint(first_out, BULK, bulk_out_interval_hs())]
+    else:
+        eps = bulk + [Endpoint(0x80 | (first_in + 1), INTERRUPT)]
     return Interface(number, 0xFF, 0x01, proto, eps, role=role)
 
 

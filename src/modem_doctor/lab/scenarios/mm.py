@@ -16,7 +16,8 @@ def modemmanager_timing(guest: Guest, dev: str) -> None:
     listed with its QMI port. polkitd is started by D-Bus activation for ``--enable``."""
     guest.log("--- ModemManager timing ---")
     guest.write(f"{dev}/bConfigurationValue", "2")
-    guest.wait_for(lambda: os.path.exists("/sys/bus/usb/devices/1-1:2.0/driver"), 10, "back in config 2")
+    name = os.path.basename(dev)
+    guest.wait_for(lambda: os.path.exists(f"/sys/bus/usb/devices/{name}:2.0/driver"), 10, "back in config 2")
     os.makedirs("/run/dbus", exist_ok=True)
     os.makedirs("/run/udev", exist_ok=True)
     guest.spawn(["/lib/systemd/systemd-udevd"], "udevd")
