@@ -29,15 +29,15 @@ pytest.importorskip("serial", reason="pyserial not installed (pip install '.[ser
 
 # scenario -> (UCI dir, netifd's call before the probe (ip-type), words one finding must say)
 SCENARIOS = {
-    "sim-absent": (None, None, ("SIM", ("insert", "absent", "not inserted", "no SIM"))),
-    "pin-required": (None, None, ("PIN", ("pincode", "PIN"))),
+    "sim-absent": (None, None, ("no SIM", ("reseat", "insert"))),
+    "pin-required": (None, None, ("PIN", ("pincode",))),
     "puk-required": (None, None, ("PUK", ("PUK",))),
-    "registration-denied": (None, None, ("11", ("PLMN not allowed", "not allowed"))),
+    "registration-denied": (None, None, ("#11 PLMN not allowed", ("automatic operator selection", "COPS=0"))),
     "no-coverage": (None, None, ("signal", ("antenna", "coverage", "signal"))),
     "wrong-apn": ("uci-wrong-apn", "4", ("APN", ("apn",))),
     "ipv6-refused": ("uci-ipv4v6", "6", ("IPv4", ("pdptype", "ipv4"))),
     "raw-ip-only": (None, None, ("raw", ("raw_ip", "raw-ip"))),
-    "lte-only-mode-on-3g-module": ("uci-lte-only", None, ("LTE", ("modes", "umts"))),
+    "lte-only-mode-on-3g-module": ("uci-lte-only", None, ("3G module", ("modes='umts,gsm'", "SYSCFGEX"))),
 }
 
 
@@ -85,8 +85,12 @@ def test_probe_scenario(scenario, modem, need_qmicli):
     _check_evidence(scenario, sessions)
     findings = [f for f in diagnose(host).findings]
     modem_findings = [f for f in findings if not f.code.startswith(("USB", "DRV", "PKG"))]
-    if not modem_findings:
-        pytest.skip(f"{scenario}: the evidence is there, no rule reads it yet")
+    if not modem_findings and scenario == "raw-ip-only":
+        # NET002 wants a failing data path too (DHCP discovers without a lease, qmi.sh's
+        # raw-ip message); on a bare pty there is neither, and no parser reads the driver's
+        # /sys/class/net/*/qmi/raw_ip flag that the probe and the collector capture.
+        pytest.skip("raw-ip-only: data format raw-ip is read; NET002 needs a data-path failure or a raw_ip parser")
+    assert modem_findings, f"{scenario}: no finding"
     text = " ".join(f"{f.title} {f.why} {f.fix}" for f in modem_findings)
     assert word.lower() in text.lower(), [f.title for f in modem_findings]
     assert any(w.lower() in " ".join(f.fix for f in modem_findings).lower() for w in fix_words)
