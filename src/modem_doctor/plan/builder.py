@@ -72,19 +72,19 @@ def _modem_steps(
 
     switch_files = _switch_files(modem)
     config_step = _configure_step(ctx, modem, interface)
+    zone = _firewall_step(ctx, interface)
     if missing:
         install = _install_step(missing, series, installed_known=bool(installed))
-        image = _image_step(ctx, modem, needed, switch_files, config_step, series)
+        image = _image_step(ctx, modem, needed, switch_files, config_step, zone, series)
         if offline and image:
             steps.extend([image, _as_alternative(install, "if the router has another way online")])
         else:
             steps.append(install)
             if image and wants_image:
-                steps.append(_as_alternative(image, "when opkg cannot download (the modem is the only uplink)"))
+                steps.append(_as_alternative(image, "when opkg cannot download because the modem is the only uplink"))
     steps.extend(_switch_steps(modem, switch_files))
     if config_step:
         steps.append(config_step)
-    zone = _firewall_step(ctx, interface)
     if zone:
         steps.append(zone)
     steps.append(_verify_step(modem, interface))
@@ -139,6 +139,7 @@ def _image_step(
     needed: Sequence[str],
     switch_files: Tuple[PlanFile, ...],
     config_step: Optional[Step],
+    zone_step: Optional[Step],
     series: Optional[str],
 ) -> Optional[Step]:
     board = ctx.host.board_name() or _stated_board(ctx)
@@ -148,19 +149,17 @@ def _image_step(
     build = packages.imagebuilder(board, list(needed) + ["usbutils"], version)
     if build is None:
         return None
-    defaults = _uci_defaults(config_step)
-    files = tuple(PlanFile("files" + f.path, f.content, f.mode) for f in switch_files)
-    if defaults:
-        files += (PlanFile("files" + UCI_DEFAULTS, defaults, "0755"),)
+    defaults = _uci_defaults(config_step, zone_step, switch_files, modem)
+    files = (PlanFile("files" + UCI_DEFAULTS, defaults, "0755"),) if defaults else ()
     return Step(
         StepKind.IMAGE,
         f"Build an image for {build.profile} that already has the modem packages",
         why=(
-            "When the modem is the router's only way online, opkg cannot download anything. An image "
-            f"built with the packages ({', '.join(needed)}) and the files below works from the first boot. "
-            f"In the Firmware Selector ({build.firmware_selector}) pick your router, press 'Customize "
-            "installed packages', add the packages, and paste the uci-defaults script into 'Script to run "
-            "on first boot'. Or build it on a Linux PC with the Image Builder:"
+            f"An image built with {', '.join(needed)} and the script below works from the first boot, with "
+            f"no download on the router. In the Firmware Selector ({build.firmware_selector}) pick your "
+            "router, press 'Customize installed packages and/or first boot script', add the packages and "
+            "paste the script below as the first boot script; or build the image on a Linux PC with the "
+            "Image Builder, with the script saved as files/etc/uci-defaults/90-modem-doctor"
         ),
         commands=build.commands,
         files=files,
@@ -185,16 +184,36 @@ def _image_version(ctx: Context, series: Optional[str]) -> str:
     return LATEST_POINT_RELEASE.get(key, key)
 
 
-def _uci_defaults(config_step: Optional[Step]) -> str:
-    if config_step is None:
+def _uci_defaults(
+    config_step: Optional[Step], zone_step: Optional[Step], switch_files: Tuple[PlanFile, ...], modem: ModemFacts
+) -> str:
+    """A first-boot script for the image: installs the configuration-switch hotplug file,
+    switches a modem that is already attached (coldplug ran before uci-defaults), and
+    commits the interface and the wan zone before netifd and the firewall start."""
+    if config_step is None and not switch_files:
         return ""
-    body = "\n".join(config_step.commands)
-    return f"#!/bin/sh\n# modem-doctor: first-boot set-up of the modem interface\n{body}\nexit 0\n"
+    body: List[str] = []
+    for file in switch_files:
+        body.extend(install_file_commands(file.path, file.content, "0644"))
+        body.extend(keep_on_upgrade([file.path]))
+    e = modem.explanation
+    if switch_files and e.recommended.config is not None:
+        config = e.recommended.config
+        body.append(
+            "for dev in /sys/bus/usb/devices/*; do "
+            f'[ "$(cat "$dev/idVendor" 2>/dev/null)" = {e.vid} ] && [ "$(cat "$dev/idProduct")" = {e.pid} ] && '
+            f'[ "$(cat "$dev/bConfigurationValue")" != {config} ] && echo {config} > "$dev/bConfigurationValue"; done'
+        )
+    if config_step is not None:
+        body.extend(command for command in config_step.commands if not command.startswith("ifup "))
+    if zone_step is not None:
+        body.extend(command for command in zone_step.commands if not command.startswith("service "))
+    return "#!/bin/sh\n# modem-doctor: first-boot set-up of the modem\n" + "\n".join(body) + "\nexit 0\n"
 
 
 def _as_alternative(step: Step, when: str) -> Step:
-    return Step(step.kind, step.title, f"{step.why} (Use this {when}.)", step.commands, step.files,
-                step.check, step.expect, alternative=True)
+    return Step(step.kind, step.title, f"Instead of the step before, {when}. {step.why}", step.commands,
+                step.files, step.check, step.expect, alternative=True)
 
 
 # ----- switch ------------------------------------------------------------------------
