@@ -190,6 +190,19 @@ def test_mu609_config1_with_the_clients_output_adds_no_modem_finding() -> None:
     assert doc["modems"][0]["active_config"] == 1
 
 
+def test_mu609_config1_with_modemmanager_registered_adds_no_modem_finding() -> None:
+    # ModemManager 1.20.4 in the same boot as clients/: listed, enabled and registered
+    mm = os.path.join(LAB, "mu609", "mm")
+    host = load_paths([os.path.join(LAB, "mu609", "config1", "debugfs-usb-devices.txt")]
+                      + [os.path.join(mm, name) for name in ("mmcli-L.txt", "mmcli-m-any-after-enable.txt")])
+    (session,) = [item.value for item in host.modem]  # 'mmcli -L' alone says nothing of the modem
+    assert session.tool == "mmcli" and session.ident("model") == "MU609"
+    assert session.latest_registration().state == "home"
+    doc = diagnose(host).to_json()
+    assert [m["model"] for m in doc["modems"]] == ["MU609"]
+    assert _codes(doc) == ["USB002"]
+
+
 # ---------------------------------------------------------------- the MBIM modem
 
 
