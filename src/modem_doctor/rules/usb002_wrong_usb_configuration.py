@@ -41,6 +41,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if better is None or picked is None or better == picked or len(e.configs) < 2:
             continue
         artifact, device = modem.first
+        latest_active = modem.last[1].active_config
+        switched_now = latest_active is not None and latest_active.number == better
         picked_config = next((c for c in device.configs if c.number == picked), None)
         better_config = next((c for c in device.configs if c.number == better), None)
         if picked_config is None or better_config is None:
@@ -55,11 +57,13 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"{modem.label} comes up in USB configuration {picked} ({picked_path}); "
             f"its {e.recommended.data_path.upper()} function is in configuration {better}"
         )
-        if now_active == better and len(modem.sightings) > 1:
-            title += " (switched by hand in a later listing)"
+        if switched_now:
+            # In the better configuration now, but only until Linux chooses again at boot.
+            title += (" (switched by hand in a later listing)" if now_active != better
+                      else f" (configuration {better} is active now, until the next boot or re-plug)")
         yield Finding(
             code=RULE.code,
-            severity=Severity.ERROR,
+            severity=Severity.WARNING if switched_now else Severity.ERROR,
             title=title,
             evidence=evidence,
             why=(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Iterator, List, Optional
 
+from ..knowledge import modeswitch
 from ..model.findings import Finding, Severity
 from ..model.log import LogEventKind
 from . import Rule
@@ -68,6 +69,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 cause = "the driver was unbound while the modem stayed connected (no USB disconnect)"
                 if filtered:
                     cause += "; the log was filtered with grep, so a disconnect may be hidden"
+            suspect = _usbmode_suspect(ctx, event.interface or "") if disconnect is None else ""
             evidence.extend(_later_unbound_listing(ctx, device, start.driver or ""))
             yield Finding(
                 code=RULE.code,
@@ -77,7 +79,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 why=(
                     f"{event.subject} no longer exists, so an interface configured on it cannot come up. "
                     "A re-enumeration points at power or a modem reset; an unbind points at a configuration "
-                    "change or a tool detaching the driver."
+                    "change or a tool detaching the driver." + suspect
                 ),
                 fix=(
                     "Post the unfiltered `dmesg` to see what happened around the unregister."
@@ -87,6 +89,25 @@ def check(ctx: Context) -> Iterator[Finding]:
                 modem=None,
                 rule=RULE.name,
             )
+
+
+def _usbmode_suspect(ctx: Context, interface: str) -> str:
+    """usbmode's default (Generic) handling detaches the kernel driver from interface 0 of
+    every device its usb-mode.json lists, on every USB hotplug event (openwrt-stack.md
+    section 3): an unbind of exactly interface 0 of such a device fits it."""
+    if not interface.endswith(".0") or ":" not in interface:
+        return ""
+    path = _device_of(interface)
+    for modem in ctx.modems:
+        e = modem.explanation
+        if e.usb_path == path and modeswitch.lookup(f"{e.vid}:{e.pid}"):
+            return (
+                f" The dropped interface is interface 0, and usb-modeswitch-data lists {e.vid}:{e.pid}: when "
+                "OpenWrt's usb-modeswitch package (usbmode) is installed it handles this modem on every USB "
+                "hotplug event and its default mode detaches the driver of interface 0, which fits an unbind "
+                "a few seconds after boot. `opkg list-installed | grep usb-modeswitch` tells."
+            )
+    return ""
 
 
 def _near_disconnect(events, device: str, when: Optional[float]):  # type: ignore[no-untyped-def]
