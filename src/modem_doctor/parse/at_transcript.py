@@ -22,7 +22,7 @@ responses (ATI, +CGMM) need the echoed command to be understood.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from ..model.common import Line, Parsed, number_lines
 from ..model.modem import (
