@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from pathlib import Path
 from typing import Dict, List, Set, Tuple
 
 import pytest
@@ -98,7 +99,8 @@ def sensitive_values(text: str) -> Dict[str, Set[str]]:
             pass
     for token in _IPV6.findall(text):
         try:
-            if token.count(":") >= 2 and ipaddress.IPv6Address(token).is_global:
+            address = ipaddress.IPv6Address(token)
+            if token.count(":") >= 2 and address.is_global and not address.is_multicast:
                 found["ip"].add(token)
         except ValueError:
             pass
@@ -136,21 +138,59 @@ def _run(capsys: pytest.CaptureFixture, argv: List[str]) -> Tuple[int, str]:
     return status, captured.out
 
 
+def _check_status(command: str, fmt: str, status: int, out: str) -> None:
+    """0/1 with output; 2 only as a refusal that printed nothing (explain without a USB
+    listing), never as a usage error for --share or --format."""
+    if status == 2:
+        assert not out.strip(), f"{command} --format {fmt} --share exited 2 but printed output"
+        share, formats = _offers(command)
+        assert share and fmt in formats, f"{command} does not take --share --format {fmt}"
+        return
+    assert status in (0, 1), f"{command} --format {fmt} --share exited {status}"
+    assert out.strip(), "no output"
+
+
 EXAMPLES = example_names()
+FIXTURES = Path(__file__).parent / "fixtures"
+# Real captures kept by other tests, chosen for the identities the bundled examples lack:
+# phone number and IMSI (mbimcli), IMEI and ICCID (AT), PIN and password (uci export),
+# public IPv4 (routes, ifstatus), LAN-side MACs (firewall config).
+IDENTITY_FIXTURES = (
+    "modem/mbimcli/em7455-ready.txt",
+    "modem/at/mu609-ready.txt",
+    "modem/mmcli/xmm7360-227-sim-missing.txt",
+    "uci/export_network_netjsonconfig316.txt",
+    "uci/firewall4_default_ac35028.conf",
+    "net/ip4_route_openwrt_packages16837.txt",
+    "net/ifstatus_att_omr3542_truncated.txt",
+)
+
+
+def _marks(command: str, fmt: str) -> List[object]:
+    share, formats = _offers(command)
+    missing = [what for what, ok in (("--share", share), (f"--format {fmt}", fmt in formats)) if not ok]
+    if missing:
+        return [pytest.mark.xfail(reason=f"'{command}' has no {' and no '.join(missing)}", strict=True)]
+    return []
 
 
 def _cases() -> List[object]:
-    cases: List[object] = []
-    for command in COMMANDS:
-        share, formats = _offers(command)
-        for fmt in FORMATS:
-            missing = [what for what, ok in (("--share", share), (f"--format {fmt}", fmt in formats)) if not ok]
-            marks = []
-            if missing:
-                marks.append(pytest.mark.xfail(reason=f"'{command}' has no {' and no '.join(missing)}", strict=True))
-            for name in EXAMPLES:
-                cases.append(pytest.param(command, fmt, name, marks=marks, id=f"{command}-{fmt}-{name}"))
-    return cases
+    return [
+        pytest.param(command, fmt, name, marks=_marks(command, fmt), id=f"{command}-{fmt}-{name}")
+        for command in COMMANDS
+        for fmt in FORMATS
+        for name in EXAMPLES
+    ]
+
+
+def _fixture_cases() -> List[object]:
+    return [
+        pytest.param(command, fmt, rel, marks=_marks(command, fmt), id=f"{command}-{fmt}-{rel}")
+        for command in COMMANDS
+        for fmt in FORMATS
+        for rel in IDENTITY_FIXTURES
+        if (FIXTURES / rel).is_file()
+    ]
 
 
 # -- the tests ---------------------------------------------------------------------------
@@ -205,8 +245,7 @@ def test_unshared_output_shows_identities_so_the_check_can_fail(capsys: pytest.C
 def test_share_removes_every_identity(capsys: pytest.CaptureFixture, command: str, fmt: str, name: str) -> None:
     values = sensitive_values(read_example(name))
     status, out = _run(capsys, [command, "--example", name, "--format", fmt, "--share"])
-    assert status in (0, 1), f"{command} --format {fmt} --share exited {status}"
-    assert out.strip(), "no output"
+    _check_status(command, fmt, status, out)
     assert leaks(out, values) == []
 
 
@@ -225,3 +264,13 @@ def test_without_share_nothing_is_redacted(capsys: pytest.CaptureFixture, name: 
                 # the plan's own `ping -c 3 1.1.1.1` becomes `ping -c 3 [PUBLIC-IP-1]`.
                 pytest.xfail("--share rewrites the plan's ping target 1.1.1.1")
             assert shared == plain, f"{fmt}: --share changed output of an input with nothing to hide"
+
+
+@pytest.mark.parametrize(("command", "fmt", "rel"), _fixture_cases())
+def test_share_removes_identities_from_real_captures(capsys: pytest.CaptureFixture, command: str, fmt: str, rel: str) -> None:
+    path = FIXTURES / rel
+    values = sensitive_values(path.read_text(encoding="utf-8", errors="replace"))
+    assert any(values.values()), f"{rel} carries no identity any more; pick another capture"
+    status, out = _run(capsys, [command, str(path), "--format", fmt, "--share"])
+    _check_status(command, fmt, status, out)
+    assert leaks(out, values) == []
