@@ -219,6 +219,18 @@ def test_mmcli_status_lock_and_signal() -> None:
     assert s.operators[0].tech == "lte" and s.sim == ()  # a sim-pin2 lock does not stop data
 
 
+def test_mmcli_connected_modem_and_its_bearer() -> None:
+    s = _session("mmcli", "mmcli/howto-rm500q-connected.txt")
+    assert s.ident("model") == "RM500Q-GL" and s.manager[0].state == "connected"
+    assert s.registrations[0].state == "home"
+    assert [(o.name, o.plmn) for o in s.operators if o.name] == [("Verizon", "311480")]
+    assert (s.contexts[0].apn, s.contexts[0].pdp_type) == ("ims", "IPV4V6")  # the initial EPS bearer
+    (bearer,) = s.bearers
+    assert (bearer.connected, bearer.apn, bearer.address) == (True, "fast.t-mobile.com", "25.21.113.165")
+    host = load_text(_text("mmcli/howto-rm500q-connected.txt"), "paste.txt")
+    assert [a.command for a in host.artifacts] == ["mmcli -m 0", "mmcli --bearer 1"]
+
+
 # ---------------------------------------------------------------- pastes and robustness
 
 
