@@ -12,6 +12,7 @@ from typing import Sequence
 from ..errors import InputError
 from ..knowledge.explain import explain_host, install_plan, render_text, to_json
 from ..load import load_example, load_paths
+from .share import share_json, share_text
 
 HELP = "for each modem: configurations, interface roles, drivers and packages"
 SCHEMA = "modem-doctor/explain/1"
@@ -21,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="text to read; '-' for standard input")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--example", metavar="NAME", help="read a bundled example instead of FILE")
+    parser.add_argument("--share", action="store_true",
+                        help="remove IMEI, IMSI, ICCID, phone numbers, serials, MACs, public IPs, passwords and PINs")
     parser.add_argument("--release", metavar="VERSION", help="OpenWrt release to plan packages for (default: as shown in the input)")
 
 
@@ -45,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
                 data["install"] = install_plan(item, installed)
             modems.append(data)
         document = {"schema": SCHEMA, "release": host.release(), "modems": modems}
-        json.dump(document, sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
+        text = share_json(document) if args.share else json.dumps(document, indent=1, ensure_ascii=False) + "\n"
     else:
         text = render_text(explanations)
         if installed is not None:
@@ -54,5 +56,7 @@ def run(args: argparse.Namespace) -> int:
                 plan = install_plan(item, installed)
                 if plan["missing"]:
                     text += f"{item.vid}:{item.pid} needs: " + "; ".join(plan["commands"]) + "\n"
-        sys.stdout.write(text)
+        if args.share:
+            text = share_text(text)
+    sys.stdout.write(text)
     return 0

@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..load import load_example, load_paths
 from ..model.host import Artifact, Found, Host
 from ..model.usb import DriverState, UsbDevice, UsbListing
+from .share import share_json, share_text
 
 HELP = "show what was recognised in pasted or saved output"
 
@@ -21,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="text to read; '-' for standard input")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--example", metavar="NAME", help="read a bundled example instead of FILE")
+    parser.add_argument("--share", action="store_true",
+                        help="remove IMEI, IMSI, ICCID, phone numbers, serials, MACs, public IPs, passwords and PINs")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,10 +44,13 @@ def run(args: argparse.Namespace) -> int:
             "nothing recognisable: no command output, shell command or modem detail was found",
         )
     if args.format == "json":
-        json.dump(host.to_json(), sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
+        document = host.to_json()
+        text = share_json(document) if args.share else json.dumps(document, indent=1, ensure_ascii=False) + "\n"
     else:
-        sys.stdout.write(render_text(host))
+        text = render_text(host)
+        if args.share:
+            text = share_text(text)
+    sys.stdout.write(text)
     return 0
 
 
