@@ -148,11 +148,6 @@ def test_mu609_config1_qmi_wwan_and_option_bound(mode: str) -> None:
     assert any("/etc/hotplug.d/usb/" in c for c in switch["commands"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "USB002 reports an ERROR 'comes up in USB configuration 2 ... (switched by "
-    "hand in a later listing)' while the only state shown has configuration 1 active: it counts the three "
-    "listings of one moment (debugfs, usb-devices, lsusb -v) as a later listing (len(modem.sightings) > 1) "
-    "and does not lower the severity when the better configuration is already active"))
 @pytest.mark.parametrize("mode", MODES)
 def test_mu609_config1_usb002_is_no_error_about_the_active_configuration(mode: str) -> None:
     doc = _diagnosis("mu609/config1", mode)
@@ -160,19 +155,11 @@ def test_mu609_config1_usb002_is_no_error_about_the_active_configuration(mode: s
     assert not [f for f in doc["findings"] if "later listing" in f["title"]]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "USB004 reads the configuration switch in dmesg (cdc_ether 1-1:2.0 unregistered, then option on 1-1:1.0-2 "
-    "and qmi_wwan on 1-1:1.3 within 40 ms) as 'the driver was unbound while the modem stayed connected'; the "
-    "interface names show the configuration number changing from 2 to 1"))
 @pytest.mark.parametrize("mode", MODES)
 def test_mu609_config1_the_configuration_switch_is_not_a_dropped_netdev(mode: str) -> None:
     assert "USB004" not in _codes(_diagnosis("mu609/config1", mode))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plan/builder.py: the switch step re-selects the configuration now (echo 0, echo 1 > bConfigurationValue) "
-    "even when the listing shows configuration 1 already active; only the persistence (hotplug script) is "
-    "needed, and re-selecting drops the running connection"))
 @pytest.mark.parametrize("mode", MODES)
 def test_mu609_config1_switch_step_only_keeps_the_selection(mode: str) -> None:
     (switch,) = _step(_diagnosis("mu609/config1", mode), "switch")
@@ -248,10 +235,6 @@ def test_storage_stick_in_cdrom_mode(mode: str) -> None:
     assert "usb-modeswitch" in usb001["fix"] and "kmod-usb-net-cdc-ether" in usb001["fix"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plan/builder.py plans only for modems whose recommendation has a netifd protocol; a stick in storage "
-    "mode (recommended packages ['usb-modeswitch'], switch kind storage-eject) gets an empty plan, so the "
-    "install of usb-modeswitch lives only in USB001's fix text"))
 def test_storage_stick_plan_installs_usb_modeswitch() -> None:
     doc = _diagnosis("storage-stick/cdrom", "files")
     assert "usb-modeswitch" in doc["plan"]["packages"]

@@ -39,7 +39,8 @@ def build_plan(ctx: Context, findings: Sequence[Finding]) -> Plan:
     steps: List[Step] = []
     all_packages: List[str] = []
     notes: List[str] = []
-    for index, modem in enumerate(m for m in ctx.modems if m.explanation.recommended.netifd_proto):
+    plannable = [m for m in ctx.modems if m.explanation.recommended.netifd_proto or m.explanation.switch.kind != "none"]
+    for index, modem in enumerate(plannable):
         interface = _interface_name(ctx, modem, index)
         modem_steps, needed = _modem_steps(ctx, modem, interface, findings)
         steps.extend(modem_steps)
@@ -72,7 +73,7 @@ def _modem_steps(
 
     switch_files = _switch_files(modem)
     config_step = _configure_step(ctx, modem, interface)
-    zone = _firewall_step(ctx, interface)
+    zone = _firewall_step(ctx, interface) if rec.netifd_proto else None
     if missing:
         install = _install_step(missing, series, installed_known=bool(installed))
         image = _image_step(ctx, modem, needed, switch_files, config_step, zone, series)
@@ -82,12 +83,13 @@ def _modem_steps(
             steps.append(install)
             if image and wants_image:
                 steps.append(_as_alternative(image, "when opkg cannot download because the modem is the only uplink"))
-    steps.extend(_switch_steps(modem, switch_files))
+    steps.extend(_switch_steps(ctx, modem, switch_files))
     if config_step:
         steps.append(config_step)
-    if zone:
-        steps.append(zone)
-    steps.append(_verify_step(modem, interface))
+    if rec.netifd_proto:
+        if zone:
+            steps.append(zone)
+        steps.append(_verify_step(modem, interface))
     return steps, needed
 
 
@@ -228,7 +230,7 @@ def _switch_files(modem: ModemFacts) -> Tuple[PlanFile, ...]:
     return (PlanFile(f"{HOTPLUG_DIR}/20-modem-doctor-{e.vid}-{e.pid}", script, "0644"),)
 
 
-def _switch_steps(modem: ModemFacts, files: Tuple[PlanFile, ...]) -> List[Step]:
+def _switch_steps(ctx: Context, modem: ModemFacts, files: Tuple[PlanFile, ...]) -> List[Step]:
     e = modem.explanation
     switch = e.switch
     if switch.kind == "none":
@@ -236,7 +238,10 @@ def _switch_steps(modem: ModemFacts, files: Tuple[PlanFile, ...]) -> List[Step]:
     if switch.kind == "usb-config" and files:
         path = files[0].path
         config = e.recommended.config
-        commands = list(switch.commands)
+        already = ctx.config_now(modem) == config
+        # Re-selecting an active configuration would drop a running connection: then only
+        # the persistence is needed.
+        commands = [] if already else list(switch.commands)
         for file in files:
             commands.extend(install_file_commands(file.path, file.content, "0644"))
         commands.extend(keep_on_upgrade([file.path for file in files]))
@@ -244,7 +249,8 @@ def _switch_steps(modem: ModemFacts, files: Tuple[PlanFile, ...]) -> List[Step]:
         return [
             Step(
                 StepKind.SWITCH,
-                f"Select USB configuration {config} now and at every boot",
+                f"Keep USB configuration {config} at every boot" if already
+                else f"Select USB configuration {config} now and at every boot",
                 why=(
                     f"{switch.reason}. Writing bConfigurationValue by hand lasts only until the next reboot "
                     f"or re-plug; the hotplug script {path} repeats it every time the modem appears, and "

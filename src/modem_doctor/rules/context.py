@@ -45,6 +45,23 @@ class ModemFacts:
         """The last listing that shows the modem: its latest known state."""
         return self.sightings[-1]
 
+    @property
+    def current_config(self) -> Optional[int]:
+        """The active configuration in the latest listing that can show one (lsusb -v
+        cannot), or None when no listing says."""
+        for _, device in reversed(self.sightings):
+            if device.active_config is not None and device.listing_format.value != "lsusb-v":
+                return device.active_config.number
+        return None
+
+    @property
+    def first_config(self) -> Optional[int]:
+        """The active configuration in the first listing that can show one."""
+        for _, device in self.sightings:
+            if device.active_config is not None and device.listing_format.value != "lsusb-v":
+                return device.active_config.number
+        return None
+
 
 @dataclass(frozen=True)
 class Context:
@@ -88,6 +105,16 @@ class Context:
     def release_inferred(self) -> bool:
         """True when ``release_series`` comes from the kernel version, not from the input."""
         return self.host.release_series() is None and self.release_series is not None
+
+    def config_now(self, modem: ModemFacts) -> Optional[int]:
+        """The configuration the modem is in now: the latest listing's, unless the user says
+        after that listing that the switch reverts at reboot (then the one Linux picks)."""
+        current = modem.current_config
+        last_line = max((device.last_line for _, device in modem.sightings), default=0)
+        for fact in self.host.facts_of("reboot_reverts"):
+            if fact.line > last_line and modem.explanation.linux_config is not None:
+                return modem.explanation.linux_config
+        return current
 
     def line_text(self, artifact_id: str, number: int) -> str:
         """The text of one line of the user's input, as it was read."""

@@ -41,8 +41,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if better is None or picked is None or better == picked or len(e.configs) < 2:
             continue
         artifact, device = modem.first
-        latest_active = modem.last[1].active_config
-        switched_now = latest_active is not None and latest_active.number == better
+        switched_now = ctx.config_now(modem) == better
         picked_config = next((c for c in device.configs if c.number == picked), None)
         better_config = next((c for c in device.configs if c.number == better), None)
         if picked_config is None or better_config is None:
@@ -52,15 +51,16 @@ def check(ctx: Context) -> Iterator[Finding]:
         data_ifaces = [i.number for i in better_view.interfaces if i.role in DATA_ROLES]
         evidence = ctx.cite_config(artifact, picked_config) + ctx.cite_config(artifact, better_config, data_ifaces)
         picked_path = picked_view.data_path if picked_view else "unknown"
-        now_active = device.active_config.number if device.active_config else None
+        now_active = modem.first_config
         title = (
             f"{modem.label} comes up in USB configuration {picked} ({picked_path}); "
             f"its {e.recommended.data_path.upper()} function is in configuration {better}"
         )
-        if switched_now:
+        if now_active != better and modem.current_config == better:
+            title += " (switched by hand in a later listing" + ("; it reverts at reboot)" if not switched_now else ")")
+        elif switched_now:
             # In the better configuration now, but only until Linux chooses again at boot.
-            title += (" (switched by hand in a later listing)" if now_active != better
-                      else f" (configuration {better} is active now, until the next boot or re-plug)")
+            title += f" (configuration {better} is active now, until the next boot or re-plug)"
         yield Finding(
             code=RULE.code,
             severity=Severity.WARNING if switched_now else Severity.ERROR,

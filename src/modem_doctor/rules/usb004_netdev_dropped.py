@@ -55,6 +55,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             start = registered.pop((event.subject, device), None)
             if start is None:
                 continue
+            if _configuration_changed(events, event):
+                continue  # a deliberate switch: USB002/USB005 speak of it
             disconnect = _near_disconnect(events, device, event.time)
             artifact = ctx.host.artifact(item.artifact)
             filtered = bool(artifact and artifact.command and "grep" in artifact.command)
@@ -108,6 +110,29 @@ def _usbmode_suspect(ctx: Context, interface: str) -> str:
                 "a few seconds after boot. `opkg list-installed | grep usb-modeswitch` tells."
             )
     return ""
+
+
+def _config_of(interface: str) -> str:
+    """'1-1.2:2.0' -> '2' (the configuration number in a kernel interface name)."""
+    return interface.split(":", 1)[1].split(".", 1)[0] if ":" in interface else ""
+
+
+def _configuration_changed(events, unregister) -> bool:  # type: ignore[no-untyped-def]
+    """True when interfaces of another configuration of the same device bind right after
+    the unregister: the kernel unbound the old configuration's drivers because the
+    configuration was switched (usb_set_configuration), not because a driver let go."""
+    old = _config_of(unregister.interface or "")
+    device = _device_of(unregister.interface or unregister.device or "")
+    if not old:
+        return False
+    for event in events:
+        if event.line <= unregister.line or not event.interface:
+            continue
+        if unregister.time is not None and event.time is not None and event.time - unregister.time > NEAR_SECONDS:
+            break
+        if _device_of(event.interface) == device and _config_of(event.interface) not in ("", old):
+            return True
+    return False
 
 
 def _near_disconnect(events, device: str, when: Optional[float]):  # type: ignore[no-untyped-def]
