@@ -74,8 +74,8 @@ def _modem_findings(text: str) -> List[str]:
     return sorted({f.code for f in findings if f.code in MODEM_CODES})
 
 
-def _run(kind: str, profile: str, scenario: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    simulator = start(kind, profile, scenario, link=str(tmp_path / kind))
+def _run(kind: str, profile: str, scenario: str, tmp_path, overrides=None) -> str:  # type: ignore[no-untyped-def]
+    simulator = start(kind, profile, scenario, link=str(tmp_path / kind), overrides=overrides)
     try:
         if kind == "qmi":
             return _session("qmicli", simulator, QMI_COMMANDS)
@@ -126,6 +126,17 @@ def test_mbimcli_against_the_mbim_simulator(scenario: str, expected: Optional[st
 def test_at_session_against_the_at_simulator(profile: str, scenario: str, expected: Optional[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
     text = _run("at", profile, scenario, tmp_path)
     assert _modem_findings(text) == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("cause, expected, title", [
+    (27, "REG003", "The network refuses the APN of the data call (#27 Missing or unknown APN)"),
+    (29, "REG003", "The APN refuses the user name and password of the data call (#29 User authentication failed)"),
+    (28, "REG004", "The network refuses the IP type asked for (#28 Unknown PDP address or PDP type)"),
+])
+def test_qmicli_session_causes_decoded(cause: int, expected: str, title: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = _run("qmi", "ec25", "wrong-apn", tmp_path, overrides={"data.apn_reject_cause": cause})
+    findings = [f for f in run_rules(build_context(load_text(text, "paste.txt"))) if f.code in MODEM_CODES]
+    assert [(f.code, f.title) for f in findings] == [(expected, title)]
 
 
 def test_a_hung_qmi_port_is_a_control_channel_finding(tmp_path) -> None:  # type: ignore[no-untyped-def]

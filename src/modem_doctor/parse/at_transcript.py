@@ -304,6 +304,12 @@ def _vendor(c: Collector, prefix: str, rest: str, line: Line) -> bool:
         meaning = "auto" if order in ("00", "") else " then ".join(_SYSCFG_ORDER.get(p, p) for p in parts)
         _setting(c, "mode", "SYSCFGEX", rest.strip(), meaning, line, () if order == "00" else techs)
         return True
+    if prefix == "^SIMST" and fields:
+        # Huawei SIM state URC: 0 invalid, 1 valid, 255 no SIM (1 is no PIN proof: not recorded)
+        state = {0: "failure", 255: "absent"}.get(as_int(fields[0]) if as_int(fields[0]) is not None else -1)
+        if state:
+            _sim(c, state, "^SIMST " + fields[0], line)
+        return True
     if prefix == "^SETPORT":
         _setting(c, "usb", "SETPORT", rest.strip(), "", line)
         return True

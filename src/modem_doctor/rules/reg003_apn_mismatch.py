@@ -1,10 +1,10 @@
 """REG003 apn-mismatch
 
 ## What it detects
-A data call refused because of the APN: QMI call-end reasons ``unknown-apn``,
-``option-unsubscribed``, ``ggsn-reject``, ``activation-reject`` (qmicli's verbose 3GPP
-reason, uqmi's ``Call failed`` with reasons), AT ``+CME ERROR`` 127/133 or ``+CEER: "SM",27``
-/ ``33``, mbim.sh's ``No APN specified`` (NO_APN); and, as supporting evidence, the APN in
+A data call refused because of the APN or its credentials: QMI call-end reasons
+``unknown-apn``, ``option-unsubscribed``, ``ggsn-reject``, ``activation-reject``,
+``authentication-failed`` (qmicli's verbose 3GPP reason, uqmi's ``Call failed`` with
+reasons), AT ``+CME ERROR`` 127/133/149 or ``+CEER: "SM",27`` / ``29`` / ``33``, mbim.sh's ``No APN specified`` (NO_APN); and, as supporting evidence, the APN in
 UCI against the modem's own PDP context (``+CGDCONT?``, ``--get-profile-settings``, mmcli's
 initial bearer) and against the APN the user says the operator gives.
 
@@ -40,12 +40,14 @@ def check(ctx: Context) -> Iterator[Finding]:
     evidence: List[Evidence] = []
     advice = ""
     cause = ""
+    credentials = False
     for artifact, end in facts(ctx.host, "call_ends"):
         decoded = call_end(end.reason_code, end.reason, end.verbose_type, end.verbose_code, end.verbose_reason)
-        if decoded.get("class") == "apn":
+        if decoded.get("class") in ("apn", "auth"):
             evidence.append(ctx.cite(artifact, end.line, end.text))
             advice = decoded.get("advice", advice)
             cause = decoded.get("cause", cause) or end.verbose_reason or end.reason
+            credentials = credentials or decoded.get("class") == "auth"
     no_apn = list(proto_events(ctx.host, "NO_APN")) + [(a, e) for a, s, e in ifstatus_errors(ctx.host, "NO_APN")]
     for artifact, event in no_apn:
         evidence.append(ctx.cite(artifact, getattr(event, "line", 0), getattr(event, "text", None)))
@@ -70,6 +72,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         notes.append("you name the APN '%s'" % stated[-1].value)
     if no_apn:
         title = "No APN is configured for the data call"
+    elif credentials:
+        title = "The APN refuses the user name and password of the data call" + (" (%s)" % cause if cause else "")
     elif configured is not None:
         title = "The network refuses the APN '%s'%s" % (configured, " (%s)" % cause if cause else "")
     else:
@@ -94,6 +98,6 @@ RULE = Rule(
     code="REG003",
     name="apn-mismatch",
     severity=Severity.ERROR,
-    summary="the data call is refused because of the APN (unknown, not subscribed, missing)",
+    summary="the data call is refused because of the APN (unknown, not subscribed, missing, wrong credentials)",
     check=check,
 )

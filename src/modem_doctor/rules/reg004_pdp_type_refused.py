@@ -39,15 +39,16 @@ def check(ctx: Context) -> Iterator[Finding]:
     evidence: List[Evidence] = []
     advice = ""
     cause = ""
+    families = set()
     for artifact, end in facts(ctx.host, "call_ends"):
         decoded = call_end(end.reason_code, end.reason, end.verbose_type, end.verbose_code, end.verbose_reason)
         if decoded.get("class") == "pdp-type":
             evidence.append(ctx.cite(artifact, end.line, end.text))
             advice = decoded.get("advice", advice)
             cause = decoded.get("cause", cause) or end.verbose_reason
-            family = call_family(ctx.host, artifact, end)
-            if family == 6 and "IPv6" not in cause:
-                cause += " on the IPv6 call"
+            families.add(call_family(ctx.host, artifact, end))
+    if families == {6} and "IPv6" not in cause:
+        cause += " on the IPv6 call"  # the IPv4 call went through: only the IPv6 half is refused
     pdptype: Optional[str] = None
     support: List[Evidence] = []
     for artifact, section in cellular_interfaces(ctx.host, ("qmi", "mbim", "ncm", "modemmanager", "wwan")):
