@@ -140,3 +140,12 @@ def test_port_hung_times_out_with_a_clear_message(modem, need_qmicli):
     assert at.transport and "timed out" in at.transport[0].message
     # Only the first command was written; the rest of the list was not sent to a dead port.
     assert result.captures[0].text.splitlines() == ["AT+CMEE?", at_problem.split(":")[0]]
+
+
+@pytest.mark.parametrize("scenario", ["ready", "roaming"])
+def test_a_working_modem_gives_no_modem_finding(scenario, modem, need_qmicli):
+    sims = modem(scenario)
+    result = _probe(sims)
+    assert result.problems == ()
+    host = build_host(extractions(result))
+    assert [f.code for f in diagnose(host).findings] == []
