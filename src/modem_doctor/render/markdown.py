@@ -64,11 +64,44 @@ def _modem_section(modem: Dict[str, Any]) -> List[str]:
     return lines
 
 
+def _summary(doc: Dict[str, Any]) -> List[str]:
+    """Two or three sentences up front: what is wrong and the way out."""
+    findings = [f for f in doc.get("findings", []) if f["severity"] in ("error", "warning")]
+    steps = (doc.get("plan") or {}).get("steps", [])
+    if not findings and not steps:
+        return []
+    lines = ["**In short:**"]
+    if findings:
+        more = len(findings) - 1
+        lines.append(f"{findings[0]['title'].rstrip('.')}." + (f" ({more} more finding{'s' if more > 1 else ''} below.)" if more else ""))
+    main = [s["title"].rstrip(".") for s in steps if not s.get("alternative") and s["kind"] != "verify"]
+    if main:
+        lines.append("The fix, step by step below: " + "; ".join(m[0].lower() + m[1:] for m in main) + ".")
+    return [" ".join(lines), ""]
+
+
+def _follow_up(doc: Dict[str, Any]) -> List[str]:
+    """What to post next if the plan does not get the modem online."""
+    verify = next((s for s in (doc.get("plan") or {}).get("steps", []) if s["kind"] == "verify"), None)
+    if verify is None:
+        return []
+    return [
+        "### If it still does not connect",
+        "",
+        "Post the output of these commands (run `modem-doctor diagnose --share` on it first to hide "
+        "your IMEI, SIM numbers and addresses):",
+        "",
+        *_fence("\n".join(verify.get("commands", []))),
+        "",
+    ]
+
+
 def render(doc: Dict[str, Any]) -> str:
     out: List[str] = []
     modems = doc.get("modems", [])
     findings = doc.get("findings", [])
     plan = doc.get("plan") or {}
+    out.extend(_summary(doc))
     out.append("### Your modem")
     out.append("")
     if not modems:
@@ -88,7 +121,9 @@ def render(doc: Dict[str, Any]) -> str:
         if evidence:
             out.append("")
             quoted = "\n".join(f"{e['text'].rstrip()}" for e in evidence[:6])
-            out.extend("   " + line for line in _fence(quoted, "text"))
+            # Every line of a fence inside a list item carries the item's indent, or
+            # Markdown ends the item (and the fence) at the first unindented line.
+            out.extend("   " + line for block in _fence(quoted, "text") for line in block.split("\n"))
             where = ", ".join(sorted({f"line {e['line']}" for e in evidence[:6]}, key=lambda s: int(s.split()[1])))
             out.append(f"   <sub>from your post, {where}</sub>")
         if finding.get("why"):
@@ -121,5 +156,9 @@ def render(doc: Dict[str, Any]) -> str:
                 check = f"Check: `{step['check']}`" if "\n" not in step["check"] else "Check:"
                 out.append(check + (f" — {step['expect']}" if step.get("expect") else ""))
                 out.append("")
+    for note in plan.get("notes", []):
+        out.append(f"*Note:* {note}")
+        out.append("")
+    out.extend(_follow_up(doc))
     out.append("<sub>Diagnosed by modem-doctor; every finding quotes the lines of your post it is based on.</sub>")
     return "\n".join(out).rstrip() + "\n"
