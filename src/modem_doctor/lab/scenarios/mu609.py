@@ -216,6 +216,11 @@ def run(guest: Guest) -> int:
 
         guest.fact("probe.ok", run_in_guest(guest))
 
+    if "probe" in guest.args and importlib.util.find_spec("modem_doctor.probe.lab") is not None:
+        from ...probe.lab import run_in_guest  # issue 7: probe and diagnose in configuration 1
+
+        guest.fact("probe.ok", run_in_guest(guest))
+
     if use_mm and os.path.exists("/usr/sbin/ModemManager"):
         from .mm import modemmanager_timing
 
