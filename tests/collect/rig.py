@@ -33,7 +33,13 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DROPBEAR = "/usr/sbin/dropbear"
 DROPBEARKEY = shutil.which("dropbearkey") or "/usr/bin/dropbearkey"
 BUSYBOX = next((p for p in ("/bin/busybox", "/usr/bin/busybox") if os.path.exists(p)), shutil.which("busybox") or "")
-USER = "mdcollect"
+_COUNT = [0]
+
+
+def _user_name() -> str:
+    """An account per rig: test runs in parallel (other sessions, xdist) never share one."""
+    _COUNT[0] += 1
+    return f"mdc{os.getpid()}x{_COUNT[0]}"
 
 
 def missing_tools() -> List[str]:
@@ -78,6 +84,7 @@ class FakeRouter:
         self.process: Optional[subprocess.Popen] = None
         self.created_user = False
         self.rsa_host_key = rsa_host_key
+        self.user = _user_name()
         for directory in (self.root, self.stubs, self.data, self.bb, self.home / ".ssh", self.client_key.parent):
             directory.mkdir(parents=True, exist_ok=True)
 
@@ -160,14 +167,12 @@ class FakeRouter:
     # -- the server ----------------------------------------------------------------------------
     def _account(self) -> Tuple[int, int]:
         try:
-            entry = pwd.getpwnam(USER)
-            if entry.pw_dir != str(self.home):
-                subprocess.run(["usermod", "-d", str(self.home), USER], check=True, capture_output=True)
+            entry = pwd.getpwnam(self.user)
         except KeyError:
-            subprocess.run(["useradd", "--system", "-M", "-d", str(self.home), "-s", "/bin/sh", USER],
+            subprocess.run(["useradd", "--system", "-M", "-d", str(self.home), "-s", "/bin/sh", self.user],
                            check=True, capture_output=True)
             self.created_user = True
-            entry = pwd.getpwnam(USER)
+            entry = pwd.getpwnam(self.user)
         return entry.pw_uid, entry.pw_gid
 
     def start(self) -> "FakeRouter":
@@ -233,7 +238,7 @@ class FakeRouter:
 
     @property
     def target(self) -> str:
-        return f"{USER}@127.0.0.1:{self.port}"
+        return f"{self.user}@127.0.0.1:{self.port}"
 
     def ssh_options(self) -> Dict[str, object]:
         return {"identity": (str(self.client_key),), "known_hosts": str(self.known_hosts), "accept_new": True,
@@ -265,7 +270,7 @@ class FakeRouter:
     def cleanup(self) -> None:
         self.stop()
         if self.created_user:
-            subprocess.run(["userdel", USER], capture_output=True)
+            subprocess.run(["userdel", self.user], capture_output=True)
         shutil.rmtree(self.base, ignore_errors=True)
 
     def __enter__(self) -> "FakeRouter":

@@ -178,7 +178,7 @@ def test_hang_huge_and_binary_are_bounded_and_kept(router) -> None:
     assert ("USB002", "error") in codes(doc)
     assert len(router.sessions()) == 1
     time.sleep(0.3)
-    assert _leftovers(rig.USER) == []  # the watchdog ended the hanging stand-in's whole tree
+    assert _leftovers(router.user) == []  # the watchdog ended the hanging stand-in's whole tree
 
 
 def test_unreachable_host_is_one_line(capsys, tmp_path: Path) -> None:
@@ -197,7 +197,7 @@ def test_refused_login_is_one_line(router, capsys, tmp_path: Path) -> None:
     code, _, err = cli(capsys, "collect", "--ssh", router.target, "-i", str(other), "--known-hosts",
                        str(router.known_hosts), "--accept-new-host-key", "-o", str(out_file))
     assert code == 2 and not out_file.exists()
-    assert len(err) == 1 and err[0].startswith(f"modem-doctor: login refused for {rig.USER}@[127.0.0.1]:{router.port}")
+    assert len(err) == 1 and err[0].startswith(f"modem-doctor: login refused for {router.user}@[127.0.0.1]:{router.port}")
     assert router.sessions() == []
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Sequence
 
 from .bundle import Bundle, count_frames, split_stream
 from .runner import RunOutput
@@ -76,7 +76,7 @@ def _meta() -> Dict[str, Any]:
 
 
 def collect_local(settings: Optional[Dict[str, str]] = None, progress: Optional[Progress] = None,
-                  shell: Optional[str] = None) -> Bundle:
+                  shell: Optional[Sequence[str]] = None) -> Bundle:
     from . import local
 
     output = local.run(script(settings), on_data=progress.feed if progress else None, shell=shell)

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import threading
 import time
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Sequence
 
 from ..errors import CollectError
 from .runner import RunOutput
@@ -21,17 +21,20 @@ OUTER_TIMEOUT_S = 600.0
 
 
 def run(script: str, on_data: Optional[Callable[[bytes], None]] = None,
-        shell: Optional[str] = None, timeout: float = OUTER_TIMEOUT_S) -> RunOutput:
-    shell = shell or shutil.which("sh") or "/bin/sh"
-    if not os.path.exists(shell):
-        raise CollectError(f"this host has no POSIX shell at {shell}; collection needs one")
+        shell: Optional[Sequence[str]] = None, timeout: float = OUTER_TIMEOUT_S) -> RunOutput:
+    """``shell``: the shell's argv before ``-s`` (default: ``sh`` from PATH), e.g.
+    ``["/bin/busybox", "sh"]`` for BusyBox ash as on OpenWrt."""
+    argv = list(shell) if shell else [shutil.which("sh") or "/bin/sh"]
+    if not os.path.exists(argv[0]):
+        raise CollectError(f"this host has no POSIX shell at {argv[0]}; collection needs one")
+    shell_name = " ".join(argv)
     payload = script.encode("utf-8")
     started = time.monotonic()
     try:
-        process = subprocess.Popen([shell, "-s"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        process = subprocess.Popen(argv + ["-s"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE)
     except OSError as error:
-        raise CollectError(f"cannot start {shell}: {error.strerror or error}") from None
+        raise CollectError(f"cannot start {shell_name}: {error.strerror or error}") from None
     chunks: List[bytes] = []
     errors: List[bytes] = []
 
@@ -71,7 +74,7 @@ def run(script: str, on_data: Optional[Callable[[bytes], None]] = None,
     stdout = b"".join(chunks)
     return RunOutput(stdout=stdout, stderr=b"".join(errors), exit_status=status, sent=len(payload),
                      received=len(stdout), seconds=time.monotonic() - started,
-                     transport={"transport": "local", "shell": shell, "uid": os.getuid() if hasattr(os, "getuid") else None})
+                     transport={"transport": "local", "shell": shell_name, "uid": os.getuid() if hasattr(os, "getuid") else None})
 
 
 def _end(process: "subprocess.Popen[bytes]") -> None:
