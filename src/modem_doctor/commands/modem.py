@@ -121,6 +121,8 @@ def probe_host(args: argparse.Namespace, base: List[Any], where: str) -> Any:
         for interface in targets.unresolved:
             print(f"modem-doctor: note: no device node found for USB interface {interface} "
                   f"(give it with --port/--qmi)", file=sys.stderr)
+    if args.datapath and where != "ssh":
+        print("modem-doctor: note: --datapath runs on a router (--ssh); skipped here", file=sys.stderr)
     if where == "ssh":
         datapath = datapath_lines(list(args.datapath))
         return probe_ssh(args.ssh, targets, args.at_timeout, args.ignore_modemmanager, args.qmicli,
@@ -180,6 +182,10 @@ def run(args: argparse.Namespace) -> int:
     diagnosis = diagnose(host)
     doc = diagnosis.to_json()
     doc["probe"] = result.to_json()
+    from ..probe.datapath import checks
+
+    datapath = checks(result.captures)
+    doc["probe"]["datapath"] = [{"iface": c.iface, "step": c.step, "ok": c.ok, "detail": c.detail} for c in datapath]
     text = render(doc, args.format, share=args.share)
     if args.format == "text":
         text = summary(result) + text
@@ -194,6 +200,10 @@ def summary(result: Any) -> str:
         if capture.kind is None and not capture.id.startswith("dp"):
             continue
         lines.append(f"  {capture.command}: {len(capture.text.splitlines())} lines in {capture.seconds:.1f} s")
+    from ..probe.datapath import checks
+
+    for check in checks(result.captures):
+        lines.append(f"  data path {check.iface}: {check.step}: {'ok' if check.ok else 'FAILED'} ({check.detail})")
     for problem in result.problems:
         lines.append(f"  problem: {problem}")
     if len(lines) == 1:

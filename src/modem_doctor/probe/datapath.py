@@ -33,7 +33,7 @@ mp_dp_dev() {
 '''
 
 
-def shell_calls(ifaces: Sequence[str]) -> List[str]:
+def shell_calls(ifaces: Sequence[str], target: str = PING_TARGET, name: str = DNS_NAME) -> List[str]:
     """md_run lines for the probe script: one set per UCI interface name."""
     calls: List[str] = [HELPER] if ifaces else []
     for iface in ifaces:
@@ -43,8 +43,8 @@ def shell_calls(ifaces: Sequence[str]) -> List[str]:
             f"md_run dp.{iface}.ifstatus 5 '' 'ifstatus {iface}'",
             f"md_run dp.{iface}.addr 5 '' 'ip addr show dev \"$(mp_dp_dev {iface})\"'",
             f"md_run dp.{iface}.route 5 '' 'ip route show default'",
-            f"md_run dp.{iface}.dns 8 '' 'nslookup {DNS_NAME}'",
-            f"md_run dp.{iface}.ping 8 '' 'ping -c 2 -W 2 -I \"$(mp_dp_dev {iface})\" {PING_TARGET}'",
+            f"md_run dp.{iface}.dns 8 '' 'nslookup {name}'",
+            f"md_run dp.{iface}.ping 8 '' 'ping -c 2 -W 2 -I \"$(mp_dp_dev {iface})\" {target}'",
         ])
     return calls
 
@@ -57,7 +57,7 @@ class DataPathCheck:
     detail: str
 
 
-def checks(captures: Sequence[Any]) -> Tuple[DataPathCheck, ...]:
+def checks(captures: Sequence[Any], name: str = DNS_NAME) -> Tuple[DataPathCheck, ...]:
     """Pass/fail per step from the ``dp.*`` captures of a ProbeResult."""
     by_id = {c.id: c for c in captures if c.id.startswith("dp.")}
     ifaces = sorted({c.split(".")[1] for c in by_id})
@@ -78,12 +78,15 @@ def checks(captures: Sequence[Any]) -> Tuple[DataPathCheck, ...]:
         out.append(DataPathCheck(iface, "default route", bool(route),
                                  route or f"the default route does not go through {dev or iface}"))
         dns = text("dns")
-        resolved = "Address" in dns and DNS_NAME in dns and "can't resolve" not in dns
-        out.append(DataPathCheck(iface, "dns", resolved, f"{DNS_NAME} resolved" if resolved else "no DNS answer"))
+        answer = dns.split(name, 1)[1] if name in dns else ""
+        resolved = "Address" in answer and "can't" not in dns and "NXDOMAIN" not in dns
+        out.append(DataPathCheck(iface, "dns", resolved, f"{name} resolved" if resolved else "no DNS answer"))
         ping = re.search(r"(\d+) packets received", text("ping")) or re.search(r"(\d+) received", text("ping"))
         got = bool(ping and int(ping.group(1)) > 0)
-        out.append(DataPathCheck(iface, "ping", got, f"{PING_TARGET} answered through {dev}" if got
-                                 else f"no answer from {PING_TARGET} through {dev or iface}"))
+        target = re.search(r"^PING (\S+)", text("ping"), re.M)
+        where = target.group(1) if target else "the target"
+        out.append(DataPathCheck(iface, "ping", got, f"{where} answered through {dev}" if got
+                                 else f"no answer from {where} through {dev or iface}"))
     return tuple(out)
 
 
