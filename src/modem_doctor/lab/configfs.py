@@ -119,6 +119,18 @@ class UsbipLink:
 
         self.device_end, self.host_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
 
+    @staticmethod
+    def drop_spare_controllers() -> List[str]:
+        """vhci_hcd always makes eight controllers (sixteen buses); unbind all but the
+        first so that captures show one USB/IP bus pair, not eight."""
+        base = "/sys/bus/platform/drivers/vhci_hcd"
+        dropped = []
+        for name in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+            if name.startswith("vhci_hcd.") and name != "vhci_hcd.0":
+                _write(os.path.join(base, "unbind"), name)
+                dropped.append(name)
+        return dropped
+
     def connect(self, port: int = 0, speed: int = 3, devid: int = 0x00010002) -> None:
         """After a gadget is bound to UDC: hand one end to vudc, the other to vhci (port 0
         of its high-speed root hub; speed 3 = high speed)."""

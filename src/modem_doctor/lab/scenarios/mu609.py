@@ -146,6 +146,7 @@ def run(guest: Guest) -> int:
         if errors:
             guest.fact("error", "; ".join(errors))
             return 1
+        guest.fact("vhci.dropped", UsbipLink.drop_spare_controllers())
 
     gadget = Gadget("mu609", VID, PID, "Huawei Technologies", "HUAWEI Mobile")
     gadget.function("ffs.c1")
@@ -210,11 +211,6 @@ def run(guest: Guest) -> int:
         guest.fact("at.ttyUSB2", transcript.decode("latin-1"))
     else:
         guest.log("no AT engine: no AT dialogue")
-
-    if "probe" in guest.args and importlib.util.find_spec("modem_doctor.probe.lab") is not None:
-        from ...probe.lab import run_in_guest  # issue 7: probe and diagnose in configuration 1
-
-        guest.fact("probe.ok", run_in_guest(guest))
 
     if "probe" in guest.args and importlib.util.find_spec("modem_doctor.probe.lab") is not None:
         from ...probe.lab import run_in_guest  # issue 7: probe and diagnose in configuration 1
