@@ -42,6 +42,7 @@ RULES: Tuple[str, ...] = (
     "usb003_usb_electrical_errors",
     "usb004_netdev_dropped",
     "usb005_config_switch_not_persistent",
+    "usb006_no_modem_enumerated",
     "drv001_driver_package_missing",
     "drv002_kmod_kernel_mismatch",
     "drv003_id_unknown_to_driver",
