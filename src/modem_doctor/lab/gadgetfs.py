@@ -19,7 +19,7 @@ import threading
 import time
 from typing import Callable, Deque, Dict, List, Optional, Tuple
 
-from .usbdesc import Endpoint, Interface, config_descriptor, device_descriptor
+from .usbdesc import Interface, config_descriptor, device_descriptor
 
 EVENT_SIZE = 12
 NOP, CONNECT, DISCONNECT, SETUP, SUSPEND = range(5)
@@ -191,4 +191,4 @@ def ntb_parameters() -> bytes:
     return struct.pack("<HHIHHHHIHHHH", 28, 0x0001, 16384, 4, 0, 4, 0, 16384, 4, 0, 4, 0)
 
 
-__all__ = ["CdcControlDevice", "ntb_parameters", "Endpoint"]
+__all__ = ["CdcControlDevice", "ntb_parameters"]

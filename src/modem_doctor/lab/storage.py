@@ -4,7 +4,6 @@ the vendor command that switches the stick into modem mode."""
 
 from __future__ import annotations
 
-import struct
 from typing import Callable, List, Optional, Tuple
 
 GOOD, FAILED = 0, 1
@@ -66,4 +65,4 @@ def huawei_new_mode(cdb: bytes) -> bool:
     return cdb[:2] == b"\x11\x06"
 
 
-__all__ = ["SwitchingCdrom", "huawei_new_mode", "struct"]
+__all__ = ["SwitchingCdrom", "huawei_new_mode"]
