@@ -17,8 +17,8 @@ IPv4 only):
 
 1. ``wrong-apn``: ``apn 'internet'`` -> refused, cause 33;
 2. ``pdptype-ipv4v6``: the right APN with ``pdptype 'ipv4v6'`` -> IPv6 refused, cause 50;
-3. ``not-in-wan-zone``: the right APN, ``pdptype 'ip'``, the interface left out of the
-   firewall's wan zone.
+3. ``not-in-wan-zone``: the right APN, ``pdptype 'ip'`` (netifd's IPv4 call succeeds and
+   stays up), the interface left out of the firewall's wan zone.
 
 Each step leaves ``OUT/probe/<step>.json`` (the diagnosis with the probe section) and
 facts ``probe.<step>.*``.
@@ -83,7 +83,7 @@ RIGHT_APN = "fake.operator.apn"
 STEPS: Tuple[Tuple[str, str, str, bool, Tuple[str, ...]], ...] = (
     ("wrong-apn", "internet", "ip", True, ("4",)),
     ("pdptype-ipv4v6", RIGHT_APN, "ipv4v6", True, ("6",)),
-    ("not-in-wan-zone", RIGHT_APN, "ip", False, ()),
+    ("not-in-wan-zone", RIGHT_APN, "ip", False, ("4",)),
 )
 SCENARIO = "operator-apn-ipv4-only"
 
@@ -122,7 +122,9 @@ def run_in_guest(guest: Any) -> bool:
         config = out / step / "config"
         write_uci(str(config), apn, pdptype, in_wan)
         for ip_type in attempts:  # what netifd's qmi.sh would have tried (not the probe)
-            guest.sh(["qmicli", "-d", "/dev/cdc-wdm0", f"--wds-start-network=apn={apn},ip-type={ip_type}"],
+            # --client-no-release-cid: a call that succeeds stays up, as netifd's does.
+            guest.sh(["qmicli", "-d", "/dev/cdc-wdm0", f"--wds-start-network=apn={apn},ip-type={ip_type}",
+                      "--client-no-release-cid"],
                      timeout=30, save=f"probe/{step}/netifd-attempt-ipv{ip_type}.txt")
         target = out / f"{step}.json"
         result = guest.sh(f"{sys.executable} -m modem_doctor modem --local --bundle {bundle} "
