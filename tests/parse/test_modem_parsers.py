@@ -197,6 +197,14 @@ def test_uqmi_start_network_error_with_family() -> None:
     assert end.protocol_error == "No effect" and end.ip_family == 4 and end.line == 4
 
 
+def test_uqmi_data_format_unknown_with_packet_dump() -> None:
+    s = _session("uqmi", "uqmi/openwrt-9664-data-format-unknown.txt")
+    (fmt,) = s.data_formats
+    assert fmt.link_layer == "unknown" and fmt.line == 6
+    host = load_text(_text("uqmi/openwrt-9664-data-format-unknown.txt"), "paste.txt")
+    assert [(a.kind, a.first_line, a.last_line) for a in host.artifacts] == [("uqmi", 2, 8)]
+
+
 def test_uqmi_transport_errors() -> None:
     s = parse("uqmi", 'root@OpenWrt:~# uqmi -d /dev/cdc-wdm0 --get-signal-info\nRequest timed out\n'
                       '"Failed to connect to service"\n').value

@@ -47,7 +47,14 @@ def test_with_the_modem_saying_raw_ip_it_is_an_error() -> None:
     assert "Link layer protocol: 'raw-ip'" in finding.evidence[0].text
 
 
+def test_uqmi_unable_to_read_the_format_is_cited() -> None:
+    (finding,) = _findings("modem/uqmi/openwrt-9664-data-format-unknown.txt", "pastes/forum-14926-ec25e.txt")
+    assert finding.evidence[0].text == '"unknown"'
+    assert finding.severity is Severity.WARNING
+
+
 def test_handled_or_healthy_stays_silent() -> None:
     assert _findings("pastes/forum-188967-mf286d.txt") == []  # 'Device does not support 802.3 mode. Informing dr'
     assert _findings("modem/qmicli/ec25-raw-ip-only.txt") == []  # raw-ip, nothing failing
     assert _findings("log/github-lede-238-logread-uqmi.txt") == []
+    assert _findings("modem/uqmi/openwrt-9664-data-format-unknown.txt") == []  # no failing data path shown

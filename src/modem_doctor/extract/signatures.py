@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Pattern, Tuple
+from typing import Dict, FrozenSet, List, Optional, Pattern, Tuple
+
+from ._lazy import lazy
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 
 
 def _re(pattern: str) -> Pattern[str]:
-    return re.compile(pattern)
+    return lazy(pattern)  # compiled on first use: most runs need only a few of these
 
 
 # A sentence: a word that typically opens one, then at least two more words. Used to stop
@@ -57,12 +59,32 @@ class Signature:
         member: Optional[str] = None,
         min_lines: int = 1,
         hinted: Optional[str] = None,
+        heads: Optional[str] = None,
     ) -> None:
         self.kind = kind
         self.start = _re(start)
         self.member = _re(member) if member else self.start
         self.min_lines = min_lines
         self.hinted = _re(hinted) if hinted else None
+        # The characters ``start`` can match first (None: any): r'\d' stands for any
+        # decimal digit, r'\w' for any word character, as in the pattern. Lines are
+        # offered only to the signatures that can start with their first character
+        # (``candidates``); tests check each set against its pattern.
+        self.heads: Optional[FrozenSet[str]] = None
+        self.head_digit = self.head_word = False
+        if heads is not None:
+            self.head_digit = "\\d" in heads
+            self.head_word = "\\w" in heads
+            self.heads = frozenset(heads.replace("\\d", "").replace("\\w", ""))
+
+    def can_start(self, char: str) -> bool:
+        """Can ``start`` match a text whose first character is ``char``? (Never wrong
+        the other way: True when unsure.)"""
+        if self.heads is None or char in self.heads:
+            return True
+        if self.head_word and (char.isalnum() or char == "_"):
+            return True
+        return self.head_digit and char.isdecimal()
 
     def kinds(self) -> Tuple[str, ...]:
         """Every kind this signature can produce."""
@@ -112,6 +134,11 @@ class Signature:
         return state.kind
 
 
+_USB_KEY = _re(r"Bus=\s*(\d+).*?Dev#=\s*(\d+)")
+_USB_HEX_IF = _re(r"I:\s*If#=\s*0x")
+_USB_MARKS = _re(r"[CI]:\*|B:")
+
+
 class UsbTextSignature(Signature):
     """``/sys/kernel/debug/usb/devices`` and ``usb-devices``: the same T:/D:/P:/C:/I:/E:
     letters. usb-devices prints interface numbers in hex (``If#=0x4``); debugfs marks the
@@ -122,6 +149,7 @@ class UsbTextSignature(Signature):
             "usb_debugfs",
             start=r"(?:T:\s*Bus=\s*\d|D:\s*Ver=|P:\s*Vendor=\s*[0-9a-fA-F]|C:\*?\s*#Ifs=|I:\*?\s*If#=|E:\s*Ad=\s*[0-9a-fA-F]|B:\s*Alloc=)",
             member=r"[TBDPSCIEA]:(?:\*|\s|$)",
+            heads="TDPCIEB",
         )
 
     def kinds(self) -> Tuple[str, ...]:
@@ -131,7 +159,7 @@ class UsbTextSignature(Signature):
         # A second listing glued to the first starts again at a root hub already seen.
         if not text.startswith("T:"):
             return False
-        match = re.search(r"Bus=\s*(\d+).*?Dev#=\s*(\d+)", text)
+        match = _USB_KEY.search(text)
         if not match:
             return False
         key = (int(match.group(1)), int(match.group(2)))
@@ -141,14 +169,14 @@ class UsbTextSignature(Signature):
 
     def note(self, state: BlockState, text: str) -> None:
         if text.startswith("T:"):
-            match = re.search(r"Bus=\s*(\d+).*?Dev#=\s*(\d+)", text)
+            match = _USB_KEY.search(text)
             if match:
                 seen = state.data.setdefault("devices", set())
                 assert isinstance(seen, set)
                 seen.add((int(match.group(1)), int(match.group(2))))
-        elif re.match(r"I:\s*If#=\s*0x", text):
+        elif _USB_HEX_IF.match(text):
             state.data["hex_interfaces"] = True
-        elif re.match(r"[CI]:\*|B:", text):
+        elif _USB_MARKS.match(text):
             state.data["debugfs_marks"] = True
         elif text.startswith("C:"):
             state.data["plain_config"] = True
@@ -185,7 +213,7 @@ class LsusbSignature(Signature):
     follows the ``Bus ... ID`` line."""
 
     def __init__(self) -> None:
-        super().__init__("lsusb", start=r"(?:" + _LSUSB_LINE + r"|Device Descriptor:)", member=_LSUSB_LINE)
+        super().__init__("lsusb", start=r"(?:" + _LSUSB_LINE + r"|Device Descriptor:)", member=_LSUSB_LINE, heads="BD")
         self.verbose = _re(_LSUSB_V_MEMBER)
 
     def kinds(self) -> Tuple[str, ...]:
@@ -238,9 +266,9 @@ class DmesgSignature(Signature):
     (``dmesg -t``, a kernel built without printk times) are taken only after a ``dmesg``
     command or inside a timestamped block."""
 
-    _TIME = re.compile(r"^(?:<\d+>)?(?:\w+\s*:\s*\w+\s*:\s*)?\[\s*(\d+)\.(\d+)(?:\s*<\s*\d+\.\d+>)?\]")
+    _TIME = _re(r"^(?:<\d+>)?(?:\w+\s*:\s*\w+\s*:\s*)?\[\s*(\d+)\.(\d+)(?:\s*<\s*\d+\.\d+>)?\]")
     # any stamp a dmesg line can start with: seconds, -x facility:level, -T date, iso date
-    _STAMP = re.compile(r"^(?:<\d+>)?(?:\w+\s*:\s*\w+\s*:\s*)?\[\s*(?:\d+\.\d+|[A-Z][a-z]{2}\s)|^\d{4}-\d\d-\d\dT\d\d:")
+    _STAMP = _re(r"^(?:<\d+>)?(?:\w+\s*:\s*\w+\s*:\s*)?\[\s*(?:\d+\.\d+|[A-Z][a-z]{2}\s)|^\d{4}-\d\d-\d\dT\d\d:")
 
     def __init__(self) -> None:
         super().__init__(
@@ -255,6 +283,7 @@ class DmesgSignature(Signature):
             ),
             member=None,
             hinted=r"[\w.-]+(?:\s+[\w.:-]+)?:\s|[\w-]+\s+\d+-[\d.]+|GSM modem|ttyUSB\d|cdc-wdm\d",
+            heads="<[kudsoqchr\\d",
         )
 
     def restarts(self, state: BlockState, text: str) -> bool:
@@ -299,6 +328,7 @@ class UnameSignature(Signature):
             start=r"Linux\s+\S+\s+\d+\.\d+\.\d+\S*\s+#\d+|Linux version \d+\.\d+",
             member=r"(?!)",
             hinted=r"\d+\.\d+\.\d+\S*$|Linux(?:\s+\S+)*$",
+            heads="L",
         )
 
     def strong(self, state: BlockState, text: str) -> bool:
@@ -310,7 +340,7 @@ class UnameSignature(Signature):
             and len(state.texts) == 1
             and state.texts[0].startswith("Linux version")
             and not PROSE.match(text)
-            and not any(signature.starts(text) for signature in SIGNATURES if signature is not DMESG)
+            and not any(signature.starts(text) for signature in candidates(text[:1]) if signature is not DMESG)
         ):
             state.signature = DMESG
             state.kind = "dmesg"
@@ -319,12 +349,16 @@ class UnameSignature(Signature):
         return False
 
 
+_JSON_STRING = _re(r'"(?:[^"\\]|\\.)*"')
+_JSON_KEY = _re(r'"([\w-]+)"\s*:')
+
+
 class JsonSignature(Signature):
     """A JSON object (``ubus call system board``, ``ifstatus wan``): taken from ``{`` to
     the matching ``}``; which kind it is follows from its keys when no command says."""
 
     def __init__(self) -> None:
-        super().__init__("ubus_board", start=r"\{\s*(?:$|\")", member=None)
+        super().__init__("ubus_board", start=r"\{\s*(?:$|\")", member=None, heads="{")
 
     def kinds(self) -> Tuple[str, ...]:
         return ("ubus_board", "ifstatus")
@@ -334,7 +368,7 @@ class JsonSignature(Signature):
 
     # A line inside a JSON object: a key or value, a bracket, or a literal. A sentence after
     # a cut-off object is not one, so a truncated paste ends where the JSON does.
-    _JSON_LINE = re.compile(r'(?:["\[\]{}]|-?\d|true\b|false\b|null\b)')
+    _JSON_LINE = _re(r'(?:["\[\]{}]|-?\d|true\b|false\b|null\b)')
 
     def accepts(self, state: BlockState, text: str, raw: str) -> bool:
         depth = state.data.get("depth", 0)
@@ -345,11 +379,11 @@ class JsonSignature(Signature):
         depth = state.data.get("depth", 0)
         assert isinstance(depth, int)
         # Braces inside strings do not count; escaped quotes do not end strings.
-        unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+        unquoted = _JSON_STRING.sub('""', text)
         state.data["depth"] = depth + unquoted.count("{") + unquoted.count("[") - unquoted.count("}") - unquoted.count("]")
         keys = state.data.setdefault("keys", set())
         assert isinstance(keys, set)
-        keys.update(re.findall(r'"([\w-]+)"\s*:', text))
+        keys.update(_JSON_KEY.findall(text))
 
     def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
         if command_kind in self.kinds():
@@ -370,7 +404,7 @@ class LogreadSignature(Signature):
     """Syslog lines (logread, /var/log/messages, journalctl): each begins with a date."""
 
     def __init__(self) -> None:
-        super().__init__("logread", start=_LOG_SYSLOG)
+        super().__init__("logread", start=_LOG_SYSLOG, heads="MTWFSJAOND\\d")
 
     def prefixed(self, state: BlockState) -> bool:
         return True
@@ -380,7 +414,7 @@ class QmiMbimSignature(Signature):
     """qmicli and mbimcli text: '[/dev/cdc-wdm0] <what was retrieved>' then indented
     'Key: 'value'' lines; which tool it is follows from the headers when no command says."""
 
-    _MBIM = re.compile(
+    _MBIM = _re(
         r"\[[^\]]+\]\s+(?:Device capabilities retrieved|Subscriber ready status retrieved|PIN info:|Radio state"
         r" retrieved|Registration status:|Signal state:|Successfully connected|Packet service status:|IPv[46] "
         r"configuration available)|error: operation failed:|Ready state:|Register state:"
@@ -400,6 +434,7 @@ class QmiMbimSignature(Signature):
                 r"\[/dev/|\[[\w./-]+\]\s|error:|warning:|(?:verbose )?call end reason|\[\d+\]:|Network '|'-?[\d.]+ ?d?Bm?'$"
                 r"|[0-9A-F]{2}(?::[0-9A-F]{2})+$|[A-Za-z][\w /()\[\],+.-]{0,40}:(?:\s+\S.*)?$"
             ),
+            heads="[ec",
         )
 
     def kinds(self) -> Tuple[str, ...]:
@@ -438,13 +473,16 @@ class AtSignature(Signature):
                 r"|[A-Za-z][\w .()-]{0,30}:\s+\S|[\w.,()/\\\"-]+(?: [\w.,()/\\\"-]+){0,5}$)"
             ),
             min_lines=2,
+            heads="A+^!",
         )
+
+    _ANSWER = _re(r"[+^!$][A-Z0-9]+:|[A-Za-z][\w .()-]{0,30}:\s+\S")
 
     def accepts(self, state: BlockState, text: str, raw: str) -> bool:
         return super().accepts(state, text, raw) and not PROSE.match(text)
 
     def note(self, state: BlockState, text: str) -> None:
-        if re.match(r"[+^!$][A-Z0-9]+:|[A-Za-z][\w .()-]{0,30}:\s+\S", text):
+        if self._ANSWER.match(text):
             state.data["answers"] = True
 
     def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
@@ -467,8 +505,10 @@ class UqmiSignature(Signature):
                 r"|Policy mismatch|Device not ready|No network found|Incorrect PIN|Access denied)\"$"
                 r"|Failed to connect to service$|Request timed out$"
             ),
-            member=r"\{|\}|\"[\w-]+\"\s*:|-?\d+$|\"[^\"]*\"$|Failed to connect to service$|Request timed out$",
-            hinted=r"\{\s*$",
+            member=(r"\{|\}|\"[\w-]+\"\s*:|-?\d+$|\"[^\"]*\"$|Failed to connect to service$|Request timed out$"
+                    r"|(?:Send|Received) packet:"),
+            hinted=r"\{\s*$|(?:Send|Received) packet:",
+            heads='{"FR',
         )
 
 
@@ -483,6 +523,7 @@ class MmcliSignature(Signature):
                 r"|IPv4 configuration|IPv6 configuration|Statistics|Signal|Location|Firmware|Messaging|Voice)\s*\|\s+[\w .()-]+:"
             ),
             member=r"(?:[A-Za-z0-9][\w ]*)?\|(?:\s.*)?$|-{5,}$",
+            heads="GHSNMBI3PLFV",
         )
 
 
@@ -494,6 +535,9 @@ _LOG_SYSLOG = (
     r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*\s+\S+\s+[\w./@-]+(?:\[\d+\])?:)"
 )
 
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_LOWER_DIGIT = _LOWER + "0123456789"
+
 SIGNATURES: Tuple[Signature, ...] = (
     UsbTextSignature(),
     LsusbSignature(),
@@ -501,6 +545,7 @@ SIGNATURES: Tuple[Signature, ...] = (
         "lsusb_tree",
         start=r"/:\s*Bus\s+\d+\.Port\s+\d+:\s*Dev\s+\d+|(?:\|\s*)*\|__\s*Port\s+\d+:\s*Dev\s+\d+",
         member=r"/:\s*Bus\s|(?:\|\s*)*\|?__\s*Port\s+\d+|ID\s+[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\b|/sys/bus/usb/devices/",
+        heads="/|",
     ),
     DMESG,
     LogreadSignature(),
@@ -508,10 +553,12 @@ SIGNATURES: Tuple[Signature, ...] = (
         "opkg_list",
         start=r"[a-z0-9][a-z0-9.+_-]*\s+-\s+[0-9a-zA-Z][\w.+~:-]*(?:\s+-\s+.*)?$",
         min_lines=2,
+        heads=_LOWER_DIGIT,
     ),
     Signature(
         "apk_list",
         start=r"[a-z0-9][\w.+~-]*[-_]\d[\w.+_~-]*\s+[\w-]+\s+\{[^}]*\}",
+        heads=_LOWER_DIGIT,
     ),
     Signature(
         "opkg_errors",
@@ -531,23 +578,27 @@ SIGNATURES: Tuple[Signature, ...] = (
             r"|The following packages|[*]\s*\w|Inflating\s|Removing obsolete|Package list|Unpacking"
             r"|Failed to establish connection|Failed to send request|Resolving\s|HTTP request sent|HTTP error|SSL\s"
         ),
+        heads="C*UDSFIPMEOf(",
     ),
     Signature(
         "uci_config",
         start=r"(?:package\s+[\w-]+\s*$|config\s+[\w-]+(?:\s+(?:'[^']*'|\"[^\"]*\"|[\w-]+))?\s*$)",
         member=r"(?:option|list)\s+[\w-]+(?:\s+\S.*)?$|config\s+[\w-]+|package\s+[\w-]+\s*$|#",
         min_lines=2,
+        heads="pc",
     ),
     Signature(
         "uci_show",
         # 'network.wan=interface' or "network.wan.proto='qmi'" (values quoted since 2014;
         # older uci printed them bare, one word)
         start=r"[a-z][\w-]*\.(?:@[\w-]+\[-?\d+\]|[\w-]+)(?:=[A-Za-z_][\w-]*|\.[\w-]+=(?:'[^']*'(?:\s+'[^']*')*|[^\s']+))\s*$",
+        heads=_LOWER,
     ),
     Signature(
         "openwrt_release",
         start=r"(?:DISTRIB_[A-Z_]+|OPENWRT_[A-Z_]+|LEDE_[A-Z_]+)=",
         member=r"(?:DISTRIB_[A-Z_]+|OPENWRT_[A-Z_]+|LEDE_[A-Z_]+|NAME|VERSION|ID|ID_LIKE|PRETTY_NAME|VERSION_ID|HOME_URL|BUG_URL|SUPPORT_URL|BUILD_ID|ANSI_COLOR|VERSION_CODENAME|IMAGE_ID)=",
+        heads="DOL",
     ),
     JsonSignature(),
     UnameSignature(),
@@ -559,12 +610,14 @@ SIGNATURES: Tuple[Signature, ...] = (
             r"|[\w@.-]+\s+" + _IFACE_STATE + r"\b|[RT]X:\s|[RT]X errors:|\d+(?:\s+\d+){3,}\s*$"
         ),
         hinted=r"[\w@.-]+\s+" + _IFACE_STATE + r"\b|\S+\s+(?:mtu|qdisc)\b",
+        heads="\\d",
     ),
     # ip -br addr / ip -br link: two lines needed, a sentence can look like one
     Signature(
         "ip_addr",
         start=r"[\w@.-]+\s+" + _IFACE_STATE + r"(?:\s+\S+)*\s*$",
         min_lines=2,
+        heads="\\w@.-",
     ),
     Signature(
         "ip_route",
@@ -573,6 +626,7 @@ SIGNATURES: Tuple[Signature, ...] = (
             r"|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?\s+(?:via|dev|from|proto|metric|nhid)\s"
             r"|(?:unreachable|blackhole|prohibit|local|broadcast|multicast|anycast|throw)\s+[\d.:a-f/]+|nexthop\s)"
         ),
+        heads="\\d:abcdeflmnptu",
     ),
     Signature(
         "ifconfig",
@@ -581,6 +635,7 @@ SIGNATURES: Tuple[Signature, ...] = (
             r"[\w.:@-]+\s+(?:Link encap:|flags=\d+<)|inet6?\s+addr:|inet6?\s|ether\s|(?:UP|BROADCAST|RUNNING|MULTICAST|POINTOPOINT|LOOPBACK|NOARP)\b"
             r"|RX\s|TX\s|collisions:|Interrupt:|loop\s|unspec\s|txqueuelen|Base address|device\s"
         ),
+        heads="\\w.:@-",
     ),
     Signature(
         "ls_dev",
@@ -590,6 +645,7 @@ SIGNATURES: Tuple[Signature, ...] = (
         min_lines=2,
         # plain `ls /dev` prints names in columns: only after the command, never from content
         hinted=r"[\w.:+@-]+/?\*?(?:\s+[\w.:+@-]+/?\*?)*\s*$|/[\w/.-]+:$",
+        heads="-bcdlpst",
     ),
 )
 
@@ -600,3 +656,27 @@ BY_KIND: Dict[str, Signature] = {}
 for _signature in SIGNATURES:
     for _kind in _signature.kinds():
         BY_KIND.setdefault(_kind, _signature)  # the first signature of a kind is its main one
+
+_CANDIDATES: Dict[str, Tuple[Signature, ...]] = {}
+
+
+def candidates(char: str) -> Tuple[Signature, ...]:
+    """The signatures (in ``SIGNATURES`` order) whose start can match a text beginning
+    with ``char``; all of them for an empty text or a space."""
+    found = _CANDIDATES.get(char)
+    if found is None:
+        if not char or char.isspace():
+            found = SIGNATURES
+        else:
+            found = tuple(signature for signature in SIGNATURES if signature.can_start(char))
+        if len(_CANDIDATES) < 4096:
+            _CANDIDATES[char] = found
+    return found
+
+
+def first_start(text: str) -> Optional[Signature]:
+    """The first signature whose start matches ``text``, else None."""
+    for signature in candidates(text[:1]):
+        if signature.starts(text):
+            return signature
+    return None

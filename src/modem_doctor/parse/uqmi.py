@@ -212,6 +212,8 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
             continue
         if re.match(r"^-?\d+$", text):
             continue  # a client id or packet data handle: the call started
+        if re.match(r"^(?:Send|Received) packet:(?:\s+[0-9a-f]{2})*\s*$", text):
+            continue  # uqmi built with debug output prints every QMI frame
         if re.match(r"^[\w.-]+@[\w.-]+:\S*\s*[#$]\s*$", text):
             continue  # a bare shell prompt
         if text in ("true", "false", "null") or text.startswith("Usage: uqmi") or text.startswith("Options:"):

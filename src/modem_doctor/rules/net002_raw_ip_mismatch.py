@@ -2,8 +2,8 @@
 
 ## What it detects
 QMI data framing out of step between the modem and qmi_wwan (failure pattern 9): the modem
-reports link layer ``raw-ip`` (qmicli ``--wda-get-data-format``, uqmi) while the data path
-fails; the kernel's ``Cannot change a running device`` (raw_ip written while wwan0 was up);
+reports link layer ``raw-ip`` (qmicli ``--wda-get-data-format``, uqmi), or old uqmi cannot
+read the answer (``"unknown"``), while the data path fails; the kernel's ``Cannot change a running device`` (raw_ip written while wwan0 was up);
 qmi.sh's ``Device only supports raw-ip mode but is missing this required driver
 attribute``; and the classic signature: the call starts, ``wwan0`` comes up, then
 ``udhcpc: sending discover`` repeats with no lease. Silent when qmi.sh says it informed the
@@ -63,7 +63,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     if informed and not handler and not kernel and not stuck:
         return
-    for artifact, fact in raw[-1:]:
+    # uqmi printing "unknown" is the old uqmi failing to read a raw-IP-only answer (openwrt#9664)
+    unread = [(a, f) for a, f in facts(ctx.host, "data_formats") if f.link_layer.lower() == "unknown"]
+    for artifact, fact in (raw or unread)[-1:]:
         evidence.append(ctx.cite(artifact, fact.line, fact.text))
     for lines in stuck.values():
         evidence.extend(lines[:3])
