@@ -269,3 +269,16 @@ def test_apk_kernel_breaks_kmod(name: str, package: str, kernel: str) -> None:
     assert (mismatch.kind, mismatch.package, mismatch.dependency, mismatch.line) == (P.KERNEL_MISMATCH, package, kernel, 4)
     assert mismatch.detail.startswith("kernel-6.12.")
     assert [u.line for u in result.unparsed] == [1]  # the command line
+
+
+def test_no_space_left_on_device_mid_install() -> None:
+    # tests/fixtures/rules/pkg002 (SOURCE.md there): opkg on a 1.7M overlay, Chaos Calmer
+    text = (FIXTURES.parent / "rules" / "pkg002" / "github-respeaker-43-opkg-no-space.txt").read_text()
+    body = text.split("opkg install git git-http\n", 1)[1]
+    output = opkg_errors.parse(body).value
+    assert [(p.kind, p.package) for p in output.problems] == [
+        (P.NO_SPACE, "git"), (P.NO_SPACE, "git"), (P.NO_SPACE, "git"), (P.NO_SPACE, ""),
+    ]
+    assert output.problems[0].detail == "wfopen: no space left on device"
+    assert output.problems[-1].detail == "extract_archive: no space left on device"
+    assert [a.package for a in output.actions if a.action == "installing"] == ["git", "git-http"]

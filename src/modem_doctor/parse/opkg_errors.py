@@ -36,6 +36,9 @@ _INCOMPATIBLE = re.compile(rf"^Packages for {_PKG} found, but incompatible with 
 _CANNOT_INSTALL = re.compile(rf"^Cannot install package {_PKG}\.?$")
 _NO_SPACE = re.compile(rf"^Only have (?P<have>\S+) available on filesystem (?P<fs>\S+), pkg {_PKG} needs (?P<need>\S+)")
 _CLASH = re.compile(rf"^Package {_PKG} wants to install file (?P<file>\S+)")
+# 'wfopen: //usr/lib/opkg/info/git.postinst: No space left on device.' (the flash filled up mid-install)
+_ENOSPC = re.compile(r"^(?P<what>.*?):? No space left on device\.?$")
+_OPKG_INFO = re.compile(r"/usr/lib/opkg/info/(?P<pkg>[\w.+-]+?)\.(?:control|list|conffiles|postinst|preinst|prerm|postrm)\b")
 _MALFORMED = re.compile(r"^(?:Malformed package file|Failed to extract control file from) (?P<file>\S+?)\.?$")
 _SCRIPT = re.compile(r"^package \"(?P<pkg>[^\"]+)\" (?P<script>\w+) script returned status (?P<code>-?\d+)")
 _CONFIGURE = re.compile(rf"^{_PKG}\.(?P<script>postinst|preinst|prerm|postrm) returned (?P<code>-?\d+)")
@@ -174,6 +177,11 @@ class _Reader:
         if match:
             detail = f"{match.group('fs')} has {match.group('have')}, needs {match.group('need')}"
             self.problem(line, P.NO_SPACE, match.group("pkg"), detail)
+            return True
+        match = _ENOSPC.match(message)
+        if match:
+            info = _OPKG_INFO.search(match.group("what"))
+            self.problem(line, P.NO_SPACE, info.group("pkg") if info else "", f"{func}: no space left on device")
             return True
         match = _CLASH.match(message)
         if match:

@@ -51,6 +51,7 @@ RULES: Tuple[str, ...] = (
     "mod002_router_mode_device",
     "mod003_lte_only_mode_on_3g_module",
     "pkg001_modem_is_only_uplink",
+    "pkg002_package_problems",
     "net001_subnet_collision",
     "net003_not_in_wan_zone",
     "net005_ppp_wrong_port",
