@@ -76,6 +76,7 @@ class _Walk:
         self.c = c
         self.args = ""
         self.ip_family: Optional[int] = None
+        self.service = ""  # QMUX service of the last request a debug build printed
 
 
 def _object(w: _Walk, data: Dict[str, Any], line: Line) -> bool:
@@ -157,7 +158,7 @@ def _string(w: _Walk, value: str, line: Line) -> None:
     args = w.args
     if value in ("connected", "disconnected") or "--get-data-status" in args:
         c.bearers.append(BearerFact(value == "connected", line=line.number, text=line.text))
-    elif value in ("raw-ip", "802.3") or "--wda-get-data-format" in args:
+    elif value in ("raw-ip", "802.3") or "--wda-get-data-format" in args or (w.service == "1a" and value == "unknown"):
         c.data_formats.append(DataFormatFact(value, line.number, line.text))
     elif value == "Call failed" or ("--start-network" in args and value in _QMI_ERRORS):
         _call_failed(w, value, line)
@@ -212,8 +213,14 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
             continue
         if re.match(r"^-?\d+$", text):
             continue  # a client id or packet data handle: the call started
-        if re.match(r"^(?:Send|Received) packet:(?:\s+[0-9a-f]{2})*\s*$", text):
-            continue  # uqmi built with debug output prints every QMI frame
+        packet = re.match(r"^(?:Send|Received) packet:((?:\s+[0-9a-f]{2})*)\s*$", text)
+        if packet:
+            # uqmi built with debug output prints every QMUX frame; byte 4 is the service
+            # (0x1a WDA), which tells what a bare answer like "unknown" is about
+            octets = packet.group(1).split()
+            if text.startswith("Send") and len(octets) > 4:
+                w.service = octets[4]
+            continue
         if re.match(r"^[\w.-]+@[\w.-]+:\S*\s*[#$]\s*$", text):
             continue  # a bare shell prompt
         if text in ("true", "false", "null") or text.startswith("Usage: uqmi") or text.startswith("Options:"):
