@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import shutil
 import socket
 import stat
@@ -72,6 +73,7 @@ class FakeRouter:
 
     def __init__(self, base: Optional[Path] = None, rsa_host_key: bool = False) -> None:
         self.base = Path(base or tempfile.mkdtemp(prefix="md-fakerouter-", dir="/tmp"))
+        self.base.mkdir(parents=True, exist_ok=True)
         self.base.chmod(0o755)
         self.root = self.base / "root"
         self.stubs = self.base / "stubs"
@@ -129,6 +131,28 @@ class FakeRouter:
                 os.mknod(target, 0o600 | stat.S_IFCHR, os.makedev(major, minor))
             except OSError:
                 target.write_text("")
+
+    def endpoints(self, debugfs: str, device: str) -> None:
+        """Endpoint directories (ep_XX) for ``device``'s ('1-1') active configuration, from
+        the E: lines of a real debugfs listing of the same state (sysfs.txt has none)."""
+        interfaces = self.root / "sys/bus/usb/devices" / device
+        config, active, interface = "", False, None
+        for line in debugfs.splitlines():
+            fields = dict(part.split("=", 1) for part in re.sub(r"=\s+", "=", line[3:]).split() if "=" in part)
+            if line.startswith("C:"):
+                active, config = line.startswith("C:*"), fields.get("Cfg#", "")
+            elif line.startswith("T:"):
+                active = False
+            elif line.startswith("I:"):
+                current = line.startswith("I:*") and active
+                interface = interfaces / f"{device}:{config}.{int(fields['If#'])}" if current else None
+            elif line.startswith("E:") and interface is not None and interface.is_dir():
+                address, attributes = fields["Ad"][:2], fields["Atr"][:2]
+                folder = interface / f"ep_{address}"
+                folder.mkdir(exist_ok=True)
+                for name, value in (("bEndpointAddress", address), ("bmAttributes", attributes),
+                                    ("wMaxPacketSize", f"{int(fields['MxPS']):04x}"), ("interval", fields["Ivl"])):
+                    (folder / name).write_text(value + "\n")
 
     def sysfs(self, walk: str) -> None:
         """Rebuild /sys from the lab's sysfs.txt walk (``path=value`` lines; an

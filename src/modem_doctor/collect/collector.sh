@@ -19,11 +19,13 @@
 # RC is the command's exit status, or '-' when it was killed. FLAGS is a comma list of
 # timeout (killed by the watchdog), truncated (output cut at the size bound), or '-'.
 #
-# Every capture has a time bound and a size bound. The time bound is a watchdog that ends
-# the capture's whole process tree (found through /proc), not only its first process: a
-# capture may be a pipeline or a shell function, and BusyBox `timeout` (when it is built
-# in at all) would end only its direct child and leave the rest holding the output pipe.
-# The size bound is `head -c`; the writer then dies of SIGPIPE.
+# Every capture has a time bound and a size bound. The time bound is one watchdog process
+# for the whole run (md_monitor, 1 s resolution) that ends the running capture's whole
+# process tree (found through /proc), not only its first process: a capture may be a
+# pipeline or a shell function, and BusyBox `timeout` (when it is built in at all) would
+# end only its direct child and leave the rest holding the output pipe. The size bound is
+# `head -c`; the writer then dies of SIGPIPE. Forks per capture are kept few (about five):
+# routers have slow CPUs.
 #
 # Settings (environment or variables set before this text):
 #   MD_ROOT      prefix for every file read (tests run this against a fake root); empty
@@ -35,18 +37,21 @@ MD_TIMEOUT=${MD_TIMEOUT:-10}
 MD_MAX=${MD_MAX:-1048576}
 MD_ERR_MAX=4096
 
-md_ms() {
-	# Milliseconds of uptime: /proc/uptime is always there, `date +%N` is not.
-	read -r md_up md_rest < /proc/uptime 2>/dev/null || { echo 0; return; }
+md_now() {
+	# MD_NOW = milliseconds of uptime, without a fork: /proc/uptime is always there,
+	# `date +%N` is not.
+	MD_NOW=0
+	read -r md_up md_rest < /proc/uptime 2>/dev/null || return 0
 	case $md_up in
-	*.?) echo "${md_up%.*}${md_up#*.}00" ;;
-	*.??) echo "${md_up%.*}${md_up#*.}0" ;;
-	*) echo "${md_up}000" ;;
+	*.?) MD_NOW=${md_up%.*}${md_up#*.}00 ;;
+	*.??) MD_NOW=${md_up%.*}${md_up#*.}0 ;;
+	*) MD_NOW=${md_up}000 ;;
 	esac
+	MD_NOW=$((MD_NOW + 0))
 }
 
 md_children() {
-	# PIDs whose parent is $1 (field 4 of /proc/PID/stat, after the command in parentheses).
+	# PIDs whose parent is $md_parent (field 4 of /proc/PID/stat, after the command name).
 	for md_s in /proc/[0-9]*/stat; do
 		read -r md_l < "$md_s" 2>/dev/null || continue
 		md_l=${md_l##*) }
@@ -76,59 +81,66 @@ md_killtree() {
 	return 0
 }
 
+md_monitor() {
+	# One watchdog for the whole run (not a process per capture): once a second it reads
+	# which capture runs and its deadline; past it, it ends that capture's process tree.
+	while :; do
+		sleep 1
+		[ -e "$W/done" ] && exit 0
+		read -r md_seq md_dl < "$W/deadline" 2>/dev/null || continue
+		[ "${md_dl:-0}" -gt 0 ] || continue
+		md_now
+		[ "$MD_NOW" -ge "$md_dl" ] || continue
+		read -r md_victim < "$W/p" 2>/dev/null || continue
+		read -r md_seq2 md_dl2 < "$W/deadline" 2>/dev/null
+		[ "$md_seq2" = "$md_seq" ] || continue # that capture ended meanwhile
+		echo "$md_seq" > "$W/to"
+		md_killtree "$md_victim"
+	done
+}
+
+MD_SEQ=0
 md_run() {
 	# md_run ID TIMEOUT MAXBYTES COMMAND: one capture, bounded, recorded, never fatal.
 	md_id=$1
 	md_tmo=${2:-$MD_TIMEOUT}
 	md_max=${3:-$MD_MAX}
 	md_cmd=$4
-	rm -f "$W/p" "$W/rc" "$W/to" "$W/s" "$W/stop"
-	md_t0=$(md_ms)
-	# The subshell learns its own PID from a child's PPID ($$ is the script's PID).
+	MD_SEQ=$((MD_SEQ + 1))
+	: > "$W/p"
+	: > "$W/rc"
+	md_now
+	md_t0=$MD_NOW
+	echo "$MD_SEQ $((md_t0 + md_tmo * 1000))" > "$W/deadline"
+	# The subshell reads its own PID from /proc/self with a builtin ($$ is the script's).
 	(
-		sh -c 'echo $PPID' > "$W/p"
+		read -r md_self md_rest < /proc/self/stat && echo "$md_self" > "$W/p"
 		eval "$md_cmd"
 		echo $? > "$W/rc"
-	) < /dev/null 2> "$W/e" | head -c "$md_max" > "$W/o" &
-	md_bg=$!
-	# The watchdog: a sleep whose PID is written down, so that it can be ended when the
-	# capture finishes first (no signal races, no sleeping leftovers).
-	(
-		sleep "$md_tmo" &
-		echo $! > "$W/s"
-		wait $!
-		[ -e "$W/stop" ] && exit 0
-		: > "$W/to"
-		md_killtree "$(cat "$W/p" 2>/dev/null)"
-	) < /dev/null > /dev/null 2>&1 &
-	md_wd=$!
-	wait "$md_bg"
-	: > "$W/stop"
-	md_n=0
-	while [ ! -s "$W/s" ] && [ "$md_n" -lt 5000 ]; do md_n=$((md_n + 1)); done
-	md_sl=
-	[ -s "$W/s" ] && read -r md_sl < "$W/s"
-	[ -n "$md_sl" ] && kill "$md_sl" 2>/dev/null
-	wait "$md_wd" 2>/dev/null
-	md_t1=$(md_ms)
+	) < /dev/null 2> "$W/e" | head -c "$md_max" > "$W/o"
+	echo "$MD_SEQ 0" > "$W/deadline"
+	md_now
+	md_t1=$MD_NOW
 	md_rc=-
 	[ -s "$W/rc" ] && read -r md_rc < "$W/rc"
 	md_flags=
-	[ -e "$W/to" ] && md_flags=timeout
-	md_out=$(($(wc -c < "$W/o")))
+	md_to=
+	[ -s "$W/to" ] && read -r md_to < "$W/to"
+	[ "$md_to" = "$MD_SEQ" ] && md_flags=timeout
+	set -- $(wc -c "$W/o" "$W/e")
+	md_out=$1
+	md_err=$3
 	if [ "$md_out" -ge "$md_max" ]; then
 		md_flags=${md_flags:+$md_flags,}truncated
 		# The writer may still be alive between its last write and SIGPIPE.
-		[ -s "$W/rc" ] || md_killtree "$(cat "$W/p" 2>/dev/null)"
+		read -r md_victim < "$W/p" 2>/dev/null
+		[ -s "$W/rc" ] || md_killtree "$md_victim"
 	fi
-	md_err=$(($(wc -c < "$W/e")))
 	[ "$md_err" -gt "$MD_ERR_MAX" ] && md_err=$MD_ERR_MAX
-	printf '==MD== %s cap %s rc=%s ms=%s out=%s err=%s flags=%s\n' "$MD_NONCE" "$md_id" "$md_rc" \
-		$((md_t1 - md_t0)) "$md_out" "$md_err" "${md_flags:--}"
-	printf '%s\n' "$md_cmd" | tr '\n' ' '
-	echo
-	cat "$W/o"
-	head -c "$md_err" "$W/e"
+	printf '==MD== %s cap %s rc=%s ms=%s out=%s err=%s flags=%s\n%s\n' "$MD_NONCE" "$md_id" "$md_rc" \
+		$((md_t1 - md_t0)) "$md_out" "$md_err" "${md_flags:--}" "$md_cmd"
+	[ "$md_out" -gt 0 ] && cat "$W/o"
+	[ "$md_err" -gt 0 ] && head -c "$md_err" "$W/e"
 	return 0
 }
 
@@ -138,33 +150,40 @@ md_ok() {
 }
 
 md_cls() {
-	# The kernel's short class names, as /sys/kernel/debug/usb/devices prints them.
-	case $1 in
-	00) echo '>ifc ' ;; 01) echo 'audio' ;; 02) echo 'commc' ;; 03) echo 'HID  ' ;;
-	05) echo 'PID  ' ;; 06) echo 'still' ;; 07) echo 'print' ;; 08) echo 'stor.' ;;
-	09) echo 'hub  ' ;; 0a) echo 'data ' ;; 0b) echo 'scard' ;; 0d) echo 'c-sec' ;;
-	0e) echo 'video' ;; dc) echo 'diagd' ;; e0) echo 'wlcon' ;; ef) echo 'misc ' ;;
-	fe) echo 'app. ' ;; ff) echo 'vend.' ;; *) echo 'unk. ' ;;
+	# md_cls VAR CLASS: the kernel's short class names, as debugfs prints them.
+	case $2 in
+	00) md_c='>ifc ' ;; 01) md_c='audio' ;; 02) md_c='commc' ;; 03) md_c='HID  ' ;;
+	05) md_c='PID  ' ;; 06) md_c='still' ;; 07) md_c='print' ;; 08) md_c='stor.' ;;
+	09) md_c='hub  ' ;; 0a) md_c='data ' ;; 0b) md_c='scard' ;; 0d) md_c='c-sec' ;;
+	0e) md_c='video' ;; dc) md_c='diagd' ;; e0) md_c='wlcon' ;; ef) md_c='misc ' ;;
+	fe) md_c='app. ' ;; ff) md_c='vend.' ;; *) md_c='unk. ' ;;
 	esac
+	eval "$1=\$md_c"
 }
 
 md_get() {
-	# A sysfs attribute, or $2 when it is missing or unreadable.
+	# md_get VAR FILE DEFAULT: VAR = the sysfs attribute, or DEFAULT when it is missing.
+	# A builtin read, no command substitution: a router forks slowly and the walk reads
+	# some thirty attributes per device.
 	md_v=
-	[ -r "$1" ] && read -r md_v < "$1" 2>/dev/null
-	echo "${md_v:-$2}"
+	[ -r "$2" ] && read -r md_v < "$2" 2>/dev/null
+	eval "$1=\${md_v:-\$3}"
 }
 
-md_hex2dec() {
-	printf '%d' "0x${1:-0}" 2>/dev/null || echo 0
+md_hex() {
+	# md_hex VAR HEX: VAR = the decimal value of a sysfs hex field.
+	case $2 in
+	*[!0-9a-fA-F]* | '') eval "$1=0" ;;
+	*) eval "$1=\$((0x$2))" ;;
+	esac
 }
 
 md_usb_device() {
 	# One device directory in the lettered format of /sys/kernel/debug/usb/devices.
 	d=$1
 	name=${d##*/}
-	bus=$(md_get "$d/busnum" "")
-	devnum=$(md_get "$d/devnum" 0)
+	md_get bus "$d/busnum" ''
+	md_get devnum "$d/devnum" 0
 	case $name in
 	usb*)
 		bus=${bus:-${name#usb}}
@@ -185,46 +204,64 @@ md_usb_device() {
 		else
 			parent="$R/sys/bus/usb/devices/$bus-${ports%.*}"
 		fi
-		prnt=$(md_get "$parent/devnum" 0)
+		md_get prnt "$parent/devnum" 0
 		;;
 	esac
+	md_get spd "$d/speed" ''
+	md_get mxch "$d/maxchild" 0
 	printf '\nT:  Bus=%02d Lev=%02d Prnt=%02d Port=%02d Cnt=%02d Dev#=%3d Spd=%-4s MxCh=%2d\n' \
-		"$bus" "$lev" "$prnt" "$port" 0 "$devnum" "$(md_get "$d/speed" '')" "$(md_get "$d/maxchild" 0)"
-	cls=$(md_get "$d/bDeviceClass" 00)
-	printf 'D:  Ver=%5s Cls=%s(%s) Sub=%s Prot=%s MxPS=%2d #Cfgs=%3d\n' "$(md_get "$d/version" '')" \
-		"$cls" "$(md_cls "$cls")" "$(md_get "$d/bDeviceSubClass" 00)" "$(md_get "$d/bDeviceProtocol" 00)" \
-		"$(md_get "$d/bMaxPacketSize0" 0)" "$(md_get "$d/bNumConfigurations" 0)"
-	rev=$(md_get "$d/bcdDevice" 0000)
-	printf 'P:  Vendor=%s ProdID=%s Rev=%s.%s\n' "$(md_get "$d/idVendor" 0000)" \
-		"$(md_get "$d/idProduct" 0000)" "${rev%??}" "${rev#??}"
+		"$bus" "$lev" "$prnt" "$port" 0 "$devnum" "$spd" "$mxch"
+	md_get ver "$d/version" ''
+	md_get cls "$d/bDeviceClass" 00
+	md_get sub "$d/bDeviceSubClass" 00
+	md_get prot "$d/bDeviceProtocol" 00
+	md_get mps "$d/bMaxPacketSize0" 0
+	md_get ncfg "$d/bNumConfigurations" 0
+	md_cls cn "$cls"
+	printf 'D:  Ver=%5s Cls=%s(%s) Sub=%s Prot=%s MxPS=%2d #Cfgs=%3d\n' "$ver" "$cls" "$cn" "$sub" "$prot" "$mps" "$ncfg"
+	md_get vid "$d/idVendor" 0000
+	md_get pid "$d/idProduct" 0000
+	md_get rev "$d/bcdDevice" 0000
+	printf 'P:  Vendor=%s ProdID=%s Rev=%s.%s\n' "$vid" "$pid" "${rev%??}" "${rev#??}"
 	for attr in manufacturer:Manufacturer product:Product serial:SerialNumber; do
-		v=$(md_get "$d/${attr%%:*}" '')
+		md_get v "$d/${attr%%:*}" ''
 		[ -n "$v" ] && printf 'S:  %s=%s\n' "${attr#*:}" "$v"
 	done
-	cfg=$(md_get "$d/bConfigurationValue" '')
+	md_get cfg "$d/bConfigurationValue" ''
 	[ -n "$cfg" ] || return 0
-	printf 'C:  #Ifs=%2d Cfg#=%2d Atr=%s MxPwr=%s\n' "$(md_get "$d/bNumInterfaces" 0)" "$cfg" \
-		"$(md_get "$d/bmAttributes" 00)" "$(md_get "$d/bMaxPower" 0mA)"
+	md_get nif "$d/bNumInterfaces" 0
+	md_get atr "$d/bmAttributes" 00
+	md_get pwr "$d/bMaxPower" 0mA
+	printf 'C:  #Ifs=%2d Cfg#=%2d Atr=%s MxPwr=%s\n' "$nif" "$cfg" "$atr" "$pwr"
 	for i in "$d"/*:"$cfg".*; do
 		[ -d "$i" ] || continue
 		drv=
 		[ -L "$i/driver" ] && drv=$(readlink "$i/driver") && drv=${drv##*/}
-		icls=$(md_get "$i/bInterfaceClass" 00)
+		md_get ifn "$i/bInterfaceNumber" 00
+		md_hex ifn "$ifn"
+		md_get alt "$i/bAlternateSetting" 0
+		md_get neps "$i/bNumEndpoints" 00
+		md_hex neps "$neps"
+		md_get icls "$i/bInterfaceClass" 00
+		md_get isub "$i/bInterfaceSubClass" 00
+		md_get iprot "$i/bInterfaceProtocol" 00
+		md_cls cn "$icls"
 		printf 'I:  If#=%2d Alt=%2d #EPs=%2d Cls=%s(%s) Sub=%s Prot=%s Driver=%s\n' \
-			"$(md_hex2dec "$(md_get "$i/bInterfaceNumber" 00)")" "$(md_get "$i/bAlternateSetting" 0)" \
-			"$(md_hex2dec "$(md_get "$i/bNumEndpoints" 00)")" "$icls" "$(md_cls "$icls")" \
-			"$(md_get "$i/bInterfaceSubClass" 00)" "$(md_get "$i/bInterfaceProtocol" 00)" "${drv:-(none)}"
+			"$ifn" "$alt" "$neps" "$icls" "$cn" "$isub" "$iprot" "${drv:-(none)}"
 		for e in "$i"/ep_*; do
 			[ -d "$e" ] || continue
-			atr=$(md_get "$e/bmAttributes" 00)
-			case $(( $(md_hex2dec "$atr") & 3 )) in
+			md_get atr "$e/bmAttributes" 00
+			md_hex an "$atr"
+			case $((an & 3)) in
 			0) an=Ctrl ;; 1) an=Isoc ;; 2) an=Bulk ;; *) an=Int. ;;
 			esac
-			ad=$(md_get "$e/bEndpointAddress" 00)
-			dir=O
-			[ $(( $(md_hex2dec "$ad") & 128 )) -ne 0 ] && dir=I
-			printf 'E:  Ad=%s(%s) Atr=%s(%s) MxPS=%4d Ivl=%s\n' "$ad" "$dir" "$atr" "$an" \
-				"$(md_hex2dec "$(md_get "$e/wMaxPacketSize" 0)")" "$(md_get "$e/interval" 0ms)"
+			md_get ad "$e/bEndpointAddress" 00
+			md_hex dir "$ad"
+			if [ $((dir & 128)) -ne 0 ]; then dir=I; else dir=O; fi
+			md_get mps "$e/wMaxPacketSize" 0
+			md_hex mps "$mps"
+			md_get ivl "$e/interval" 0ms
+			printf 'E:  Ad=%s(%s) Atr=%s(%s) MxPS=%4d Ivl=%s\n' "$ad" "$dir" "$atr" "$an" "$mps" "$ivl"
 		done
 	done
 }
@@ -288,17 +325,28 @@ md_files() {
 	return 0
 }
 
-MD_NONCE=$(cat /proc/sys/kernel/random/uuid 2> /dev/null || echo "$$-$(md_ms)")
+md_now
+MD_NONCE=$(cat /proc/sys/kernel/random/uuid 2> /dev/null || echo "$$-$MD_NOW")
 W=$(mktemp -d "${TMPDIR:-/tmp}/modem-doctor.XXXXXX" 2> /dev/null) || W=
 if [ -z "$W" ] || [ ! -d "$W" ]; then
-	echo "==MD== $MD_NONCE begin v=1 uid=$(id -u 2> /dev/null) ms=$(md_ms)"
+	echo "==MD== $MD_NONCE begin v=1 uid=$(id -u 2> /dev/null) ms=$MD_NOW"
 	echo "==MD== $MD_NONCE fatal cannot create a scratch directory in ${TMPDIR:-/tmp}"
 	exit 0
 fi
-trap 'rm -rf "$W"' EXIT
-trap 'rm -rf "$W"; exit 130' INT TERM HUP
-echo "==MD== $MD_NONCE begin v=1 uid=$(id -u 2> /dev/null) ms=$(md_ms)"
+md_monitor < /dev/null > /dev/null 2>&1 &
+MD_MON=$!
+md_finish() {
+	: > "$W/done"
+	kill "$MD_MON" 2> /dev/null
+	md_parent=$MD_MON
+	kill $(md_children) 2> /dev/null # the monitor's sleep
+	rm -rf "$W"
+}
+trap md_finish EXIT
+trap 'md_finish; trap - EXIT; exit 130' INT TERM HUP
+echo "==MD== $MD_NONCE begin v=1 uid=$(id -u 2> /dev/null) ms=$MD_NOW"
 
 # @CAPTURES@
 
-echo "==MD== $MD_NONCE end ms=$(md_ms)"
+md_now
+echo "==MD== $MD_NONCE end ms=$MD_NOW"

@@ -176,12 +176,19 @@ def interactive() -> bool:
 def run(script: str, target: str, *, port: Optional[int] = None, identity: Sequence[str] = (),
         known_hosts: Optional[str] = None, accept_new: bool = False, password: Optional[str] = None,
         ask: Optional[bool] = None, connect_timeout: float = CONNECT_TIMEOUT_S,
-        timeout: float = OUTER_TIMEOUT_S, on_data: Optional[Callable[[bytes], None]] = None) -> RunOutput:
+        timeout: float = OUTER_TIMEOUT_S, on_data: Optional[Callable[[bytes], None]] = None,
+        meanwhile: Optional[Callable[[], None]] = None) -> RunOutput:
     """Collect over one SSH session; raises ``CollectError`` with one clear line when no
     session could be opened. ``ask`` (default: on a terminal) allows the host-key and
-    password prompts."""
+    password prompts. ``meanwhile`` runs in a thread while the network is waited on (the
+    diagnose command warms its imports there); the caller joins nothing: it is daemonic."""
     asyncssh = _asyncssh()
     import asyncio  # noqa: PLC0415 - only the SSH transport needs it
+
+    if meanwhile is not None:
+        import threading  # noqa: PLC0415
+
+        threading.Thread(target=meanwhile, name="modem-doctor-warm", daemon=True).start()
 
     user, host, port = parse_target(target, port)
     if ask is None:

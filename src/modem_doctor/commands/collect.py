@@ -51,9 +51,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print the collector shell script and exit (to run it by hand)")
 
 
-def bundle_from_args(args: argparse.Namespace, label: str = "collecting"):  # type: ignore[no-untyped-def]
+def warm_diagnosis() -> None:
+    """Import the parsers, rules and knowledge a diagnosis needs. ``diagnose --ssh`` runs
+    this while it waits for the router, which hides most of its first-use cost."""
+    try:
+        from .. import parse
+        from ..collect.specs import CAPTURES
+        from ..diagnosis import diagnose
+        from ..load import build_host
+
+        for capture in CAPTURES:
+            if capture.kind:
+                parse.parser_module(capture.kind)
+        diagnose(build_host([]))
+    except Exception:  # noqa: BLE001 - only a speed-up; the real run reports any error
+        pass
+
+
+def bundle_from_args(args: argparse.Namespace, label: str = "collecting",  # type: ignore[no-untyped-def]
+                     warm: bool = False):
     """Collect as the arguments say: --ssh, --local or --replay. Prints one line per
-    failed capture on stderr; raises ``CollectError`` when nothing could be collected."""
+    failed capture on stderr; raises ``CollectError`` when nothing could be collected.
+    ``warm``: prepare the diagnosis while the router works (see ``warm_diagnosis``)."""
     from ..collect import Progress, collect
 
     replay = getattr(args, "replay", None)
@@ -61,7 +80,7 @@ def bundle_from_args(args: argparse.Namespace, label: str = "collecting"):  # ty
         progress = Progress(f"{label} from {args.ssh}")
         bundle = collect("ssh", args.ssh, progress=progress, port=args.port, identity=tuple(args.identity),
                          known_hosts=args.known_hosts, accept_new=args.accept_new_host_key,
-                         connect_timeout=args.connect_timeout)
+                         connect_timeout=args.connect_timeout, meanwhile=warm_diagnosis if warm else None)
     elif args.local:
         bundle = collect("local", progress=Progress(f"{label} from this host"))
     elif replay:

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         from ..load import load_bundle
         from .collect import bundle_from_args
 
-        bundle = bundle_from_args(args)
+        bundle = bundle_from_args(args, warm=True)
         if getattr(args, "probe_modem", False):
             from .modem import host_with_probe
 
