@@ -25,8 +25,11 @@ SCENARIOS: Dict[str, str] = {
 
 
 def run_scenario(name: str, out: Path, args: Optional[List[str]] = None,
-                 timeout: float = 300.0) -> Dict[str, object]:
+                 timeout: float = 300.0, guest_script: Optional[Path] = None) -> Dict[str, object]:
     """Build (cached) the rig, boot one VM for scenario ``name``, leave outputs in ``out``.
+
+    ``guest_script`` replaces the guest entry point by a Python file (see ``vm.boot``), for
+    tests that add steps around a scenario.
 
     Returns the facts the guest recorded plus a ``vm`` record (QEMU PID, seconds, exit).
     """
@@ -39,7 +42,8 @@ def run_scenario(name: str, out: Path, args: Optional[List[str]] = None,
     rig = build()
     build_seconds = time.monotonic() - started
     out = out.resolve()
-    record = boot(rig, out, [name, "/tmp/mdlab/share"] + list(args or []), timeout=timeout)
+    record = boot(rig, out, [name, "/tmp/mdlab/share"] + list(args or []), timeout=timeout,
+                  guest_script=guest_script)
     facts_path = out / "facts.json"
     facts: Dict[str, object] = json.loads(facts_path.read_text()) if facts_path.exists() else {}
     record["build_seconds"] = round(build_seconds, 2)

@@ -40,8 +40,13 @@ def boot(
     guest_args: List[str],
     timeout: float = 240.0,
     memory_mb: int = 768,
+    guest_script: Optional[Path] = None,
 ) -> Dict[str, object]:
     """Run ``python3 -m modem_doctor.lab.guest GUEST_ARGS`` in a fresh VM.
+
+    ``guest_script``: a Python file run instead (``python3 FILE GUEST_ARGS``), copied into
+    the share first so that it is visible in the VM wherever it lives on the host; it can
+    import ``modem_doctor`` and wrap ``modem_doctor.lab.guest.main``.
 
     Returns a record with the QEMU PID, wall time, the guest's exit status and whether
     the VM had to be killed. The console goes to ``share/console.log``.
@@ -53,8 +58,13 @@ def boot(
     for stale in ("guest.rc", "guest.log", "console.log"):
         if (share / stale).exists():
             (share / stale).unlink()
+    script = GUEST_SH
+    if guest_script is not None:
+        shutil.copy2(guest_script, share / "guest_hook.py")
+        script = script.replace("python3 -m modem_doctor.lab.guest {args}",
+                                "python3 /tmp/mdlab/share/guest_hook.py {args}")
     (share / "guest.sh").write_text(
-        GUEST_SH.format(args=" ".join(shlex.quote(a) for a in guest_args))
+        script.format(args=" ".join(shlex.quote(a) for a in guest_args))
     )
     console = share / "console.log"
     cmd = [
