@@ -337,9 +337,9 @@ md_monitor < /dev/null > /dev/null 2>&1 &
 MD_MON=$!
 md_finish() {
 	: > "$W/done"
-	kill "$MD_MON" 2> /dev/null
+	# The monitor and its sleep, found before the monitor ends (then it is re-parented).
 	md_parent=$MD_MON
-	kill $(md_children) 2> /dev/null # the monitor's sleep
+	kill "$MD_MON" $(md_children) 2> /dev/null
 	rm -rf "$W"
 }
 trap md_finish EXIT
