@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..model.common import Line
 from ..model.host import ShellCommand, StatedFact
 from .commands import kind_for_command, read_bare, read_prompt, split_glued_prompt
-from .signatures import BY_KIND, PROSE, SIGNATURES, BlockState, JsonSignature, Signature
+from .signatures import BY_KIND, PROSE, BlockState, JsonSignature, Signature, first_start
 from .statements import extract_statements
 
 __all__ = ["Block", "Extraction", "extract", "repair_lines"]
@@ -84,8 +84,11 @@ def repair_lines(text: str) -> Iterator[Line]:
             cleaned = _unmark(cleaned)
         if "<" in cleaned or "**" in cleaned:
             cleaned = _unbold(cleaned)
-        for part in split_glued_prompt(cleaned) if len(cleaned) <= MAX_LINE else (cleaned,):
-            yield Line(number, part)
+        if ("root@" in cleaned or "admin@" in cleaned) and len(cleaned) <= MAX_LINE:
+            for part in split_glued_prompt(cleaned):
+                yield Line(number, part)
+        else:
+            yield Line(number, cleaned)
 
 
 _GREP_PREFIX = re.compile(r"/[\w./@+-]{1,300}:(?:\d{1,9}:)?(?=\S)")
@@ -109,7 +112,9 @@ _BOLD = re.compile(r"(?<![*\w])\*\*(?=\S)([^*]*?\S)\*\*(?![*\w])")
 
 def _unbold(text: str) -> str:
     """Remove the emphasis forums and HTML mail put around commands and output."""
-    text = _HTML_CLOSE.sub("", _HTML_OPEN.sub(r"\1", text))
+    stripped = text.strip()
+    if stripped[:1] == "<" or stripped[-1:] == ">":  # tags only count at either end
+        text = _HTML_CLOSE.sub("", _HTML_OPEN.sub(r"\1", text))
     if "**" in text and "** UNRECOGNIZED" not in text:
         text = _BOLD.sub(r"\1", text)
     return text
@@ -124,6 +129,10 @@ def _unescape(text: str) -> str:
 def _unmark(text: str) -> str:
     """Remove forum markup glued to output: Markdown fences and BBCode [code] tags, and a
     lone backtick opening or closing an inline code span that runs over several lines."""
+    if "`" not in text:
+        lowered = text.lower()
+        if "[code" not in lowered and "[/code" not in lowered and "[quote" not in lowered and "[/quote" not in lowered:
+            return text  # a '[' of the output itself ('[ 12.345678]', '[PATCH]')
     if _FENCE.match(text):
         return ""
     text = _CODE_CLOSE.sub("", _CODE_OPEN.sub(r"\1", text))
@@ -174,7 +183,8 @@ class _Builder:
         self.lines.append(line)
         self.state.texts.append(text)
         self.state.signature.note(self.state, text)
-        self.last_segment = self.raw_length(line)
+        if self.wrap_width is not None or self.soft_breaks:  # only wrap repair reads it
+            self.last_segment = self.raw_length(line)
 
     def close(self) -> None:
         state = self.state
@@ -218,7 +228,8 @@ class _Builder:
             self.command = None
             self.prose.append(line)
             return
-        prompt = read_prompt(line.text)
+        # read_prompt finds nothing in a line without '@' that starts with none of '#$~'
+        prompt = read_prompt(line.text) if "@" in text or "[email" in text or text[0] in "#$~" else None
         if prompt is not None:
             self.close()
             self.take_command(line, prompt.text, True)
@@ -227,7 +238,13 @@ class _Builder:
         if state is not None and self.blank and state.signature.ends_at_blank(state):
             self.close()
             state = None
-        if state is not None and not self.blank and not state.signature.strong(state, text) and self.continues(state, text):
+        if (
+            state is not None
+            and not self.blank
+            and self.may_continue()
+            and not state.signature.strong(state, text)
+            and self.continues(state, text)
+        ):
             joined = Line(self.lines[-1].number, self.lines[-1].text.rstrip() + " " + text)
             self.lines[-1] = joined
             state.texts[-1] = joined.text.strip()
@@ -261,9 +278,7 @@ class _Builder:
             return line, text
         rest = text[match.end() :]
         state = self.state
-        known = (state is not None and state.signature.accepts(state, rest, rest)) or any(
-            signature.starts(rest) for signature in SIGNATURES
-        )
+        known = (state is not None and state.signature.accepts(state, rest, rest)) or first_start(rest) is not None
         if not known:
             return line, text
         return Line(line.number, rest), rest.strip()
@@ -286,12 +301,19 @@ class _Builder:
                 kind = hint if hint in signature.kinds() else signature.kind
                 self.open(signature, line, text, kind, hinted=True)
                 return True
-        for signature in SIGNATURES:
-            if signature.starts(text):
-                self.close()
-                self.open(signature, line, text, signature.kind, hinted=False)
-                return True
+        signature = first_start(text)
+        if signature is not None:
+            self.close()
+            self.open(signature, line, text, signature.kind, hinted=False)
+            return True
         return False
+
+    def may_continue(self) -> bool:
+        """A cheap check before ``continues``: False when no line can be the rest of the
+        block's last one (the text was not wrapped and that line ends no unfinished one)."""
+        if self.wrap_width is not None or self.soft_breaks:
+            return True
+        return bool(self.lines) and self.lines[-1].text.rstrip().endswith(",")
 
     def continues(self, state: BlockState, text: str) -> bool:
         """Is ``text`` the rest of the block's last line, cut by a mail client's wrapping?
@@ -321,7 +343,7 @@ class _Builder:
             return False
         if not unfinished and text.endswith(":") and text[:1].isupper():
             return False  # 'Plugging the modem in:' introduces the next output
-        return not any(signature.starts(text) for signature in SIGNATURES)
+        return first_start(text) is None
 
     def raw_length(self, line: Line) -> int:
         """Length of the physical line as the mail client saw it (quote marks included)."""
@@ -360,14 +382,14 @@ class _Builder:
                 read_prompt(following.text) is not None
                 or read_bare(following.text) is not None
                 or PROSE.match(rest)
-                or any(signature.starts(rest) for signature in SIGNATURES)
+                or first_start(rest) is not None
             )
-        if any(signature.starts(text) for signature in SIGNATURES):
+        if first_start(text) is not None:
             return False
         joined = text + " " + rest
         if state is not None and not self.blank and state.signature.accepts(state, joined, joined):
             return True
-        return any(signature.starts(joined) for signature in SIGNATURES)
+        return first_start(joined) is not None
 
     def finish(self) -> None:
         self.close()
@@ -383,10 +405,13 @@ def extract(text: str, source: str = "-") -> Extraction:
         # widths as the mail client saw them, before a web page turned '>' into '&gt;'
         raw_lines = [_unescape(raw) if "&" in raw and len(raw) <= MAX_LINE else raw for raw in raw_lines]
     builder.raw_lengths = [0] + [len(raw) for raw in raw_lines]
-    widest = max(
-        (len(raw) for raw in raw_lines if len(raw) <= MAX_LINE and " " in _QUOTE.sub("", raw, count=1).strip()),
-        default=0,
-    )
+    widest = 0  # the longest line with a space in it, once mail quoting is removed
+    for raw in raw_lines:
+        size = len(raw)
+        if widest < size <= MAX_LINE and " " in raw:
+            body = _QUOTE.sub("", raw, count=1) if raw[:4].lstrip(" ")[:1] == ">" else raw
+            if " " in body.strip():
+                widest = size
     # Mail clients wrap at 72 columns or more: a text whose lines are all shorter may
     # still have been wrapped, but at no less than 72.
     builder.wrap_width = max(widest, _WRAP_LEAST) if 0 < widest <= _WRAP_MAX else None
@@ -397,13 +422,20 @@ def extract(text: str, source: str = "-") -> Extraction:
     lines = list(repair_lines(text))
     count = lines[-1].number if lines else 0
     index = 0
-    while index < len(lines):
+    total = len(lines)
+    # joins_wrapped needs a wrapped text, a soft break or a backslash at the end
+    maybe_wrapped = builder.wrap_width is not None or bool(builder.soft_breaks)
+    feed = builder.feed
+    while index < total:
         line = lines[index]
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        if following is not None and builder.joins_wrapped(line, following):
-            line = Line(line.number, line.text.rstrip() + " " + following.text.strip())
+        if (
+            index + 1 < total
+            and (maybe_wrapped or line.text.endswith("\\"))
+            and builder.joins_wrapped(line, lines[index + 1])
+        ):
+            line = Line(line.number, line.text.rstrip() + " " + lines[index + 1].text.strip())
             index += 1
-        builder.feed(line)
+        feed(line)
         index += 1
     builder.finish()
     blocks = tuple(builder.blocks)

@@ -12,21 +12,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Pattern, Tuple
+from typing import Dict, Optional, Pattern, Tuple
+
+from ._lazy import lazy
 
 # user@host:path# or user@host:path$ (OpenWrt's ash, bash), and [user@host path]# (RHEL).
 # '[email protected]' is what Cloudflare's e-mail obfuscation makes of 'root@OpenWrt' on
 # scraped forum pages.
-_FULL_PROMPT = re.compile(
+_FULL_PROMPT = lazy(
     r"^\s*(?:\([^)]{1,40}\)\s*)?"
     r"(?:(?:[\w.-]{1,64}@[\w.-]{1,64}|\[email\s?protected\])(?::[^\s#$]{0,200})?\s?|\[[\w.-]{1,64}@[\w.-]{1,64}[^\]]{0,200}\]\s?)"
     r"[#$%>]\s?(?P<command>.*)$"
 )
 # A bare '#', '$' or '~ #' before a command ('# dmesg | grep cdc_ether', '$ lsusb -t').
-_BARE_PROMPT = re.compile(r"^\s*(?:~\s*)?[#$]\s+(?P<command>\S.*)$")
+_BARE_PROMPT = lazy(r"^\s*(?:~\s*)?[#$]\s+(?P<command>\S.*)$")
 # A full prompt glued to the end of output that had no final newline.
 # Only the usual user names: any other word before '@' could be part of the output.
-_GLUED_PROMPT = re.compile(r"(?<=\S)(?=(?:root|admin)@[\w.-]{1,64}:[^\s#$]{0,200}\s?[#$](?:\s|$))")
+_GLUED_PROMPT = lazy(r"(?<=\S)(?=(?:root|admin)@[\w.-]{1,64}:[^\s#$]{0,200}\s?[#$](?:\s|$))")
 
 # Programs whose bare command lines we accept, with the shape their arguments must have.
 # The shapes are deliberately narrow: a sentence that starts with a program name must not
@@ -35,7 +37,7 @@ _OPTS = r"(?:\s+-{1,2}[\w-]+(?:=\S+)?)*"
 _PIPE = r"(?:\s*\|.*)?"
 _PATHS = r"(?:\s+[/~][^\s|;]*)+"
 _BARE_SHAPES: Tuple[Pattern[str], ...] = tuple(
-    re.compile(shape + r"\s*$")
+    lazy(shape + r"\s*$")
     for shape in (
         r"(?:dmesg|logread|lsusb|usb-devices|lsmod|lspci|uname|reboot|mmcli|free|uptime|df|ps)" + _OPTS + _PIPE,
         r"cat" + _PATHS + _PIPE,
@@ -85,7 +87,7 @@ class CommandLine:
 
 def split_glued_prompt(text: str) -> Tuple[str, ...]:
     """Split 'last output line' + 'root@OpenWrt:~# next command' into two lines."""
-    if "@" not in text or ("#" not in text and "$" not in text):
+    if ("root@" not in text and "admin@" not in text) or ("#" not in text and "$" not in text):
         return (text,)
     cuts = [match.start() for match in _GLUED_PROMPT.finditer(text) if text[: match.start()].strip()]
     if not cuts:
@@ -147,12 +149,41 @@ def is_command_shape(text: str) -> bool:
     words = [token for token in head.split() if token[0] not in "-/~."]
     if any(word.lower() in _STOPWORDS for word in words):
         return False
-    return any(shape.match(candidate) for shape in _BARE_SHAPES)
+    return any(shape.match(candidate) for shape in _shapes_for(program))
+
+
+_SHAPES_BY_PROGRAM: Dict[str, Tuple[Pattern[str], ...]] = {}
+_SHAPE_PROGRAM = re.compile(r"[\w/.-]+")
+
+
+def _shapes_for(program: str) -> Tuple[Pattern[str], ...]:
+    """The shapes a command line starting with the word ``program`` can match: those
+    whose leading alternatives name it (each shape is compiled when first needed)."""
+    shapes = _SHAPES_BY_PROGRAM.get(program)
+    if shapes is None:
+        if program.startswith("/etc/init.d/"):
+            program = "/etc/init.d/"
+            shapes = _SHAPES_BY_PROGRAM.get(program)
+        if shapes is None:
+            if program == "/etc/init.d/":
+                shapes = tuple(shape for shape in _BARE_SHAPES if shape.pattern.startswith("/etc/init"))
+            else:
+                shapes = tuple(shape for shape in _BARE_SHAPES if program in _leading_words(shape.pattern))
+            _SHAPES_BY_PROGRAM[program] = shapes
+    return shapes
+
+
+def _leading_words(pattern: str) -> Tuple[str, ...]:
+    """The words a shape begins with: 'ip' for r'ip...', each of r'(?:ls|tail|grep ...)'."""
+    if pattern.startswith("(?:"):
+        group = pattern[3 : pattern.index(")")]
+        return tuple(_SHAPE_PROGRAM.match(word).group(0) for word in group.split("|"))  # type: ignore[union-attr]
+    return (_SHAPE_PROGRAM.match(pattern).group(0),)  # type: ignore[union-attr]
 
 
 # The first program of a pipeline (after sudo) decides what the output is.
 _KIND_BY_COMMAND: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))
+    (kind, lazy(pattern))
     for kind, pattern in (
         ("usb_debugfs", r"^(?:cat|more|less|tail|head)\s+(?:-\S+\s+)*\S*/(?:sys/kernel/debug/usb|proc/bus/usb)/devices\b"),
         ("usb_devices", r"^usb-devices\b"),

@@ -504,11 +504,12 @@ class UqmiSignature(Signature):
                 r"|\"(?:Call failed|No effect|UIM uninitialized|Not supported|Invalid QMI command|Out of call"
                 r"|Policy mismatch|Device not ready|No network found|Incorrect PIN|Access denied)\"$"
                 r"|Failed to connect to service$|Request timed out$"
+                r"|\d+\s+\S+\s+(?:\d+[mMkK]?\s+)?[RSDTZIW][\w<+]*\s+(?:\{(?:qmi|mbim)\.sh\}|\S*/?uqmi\s)"  # ps: a waiting uqmi
             ),
             member=(r"\{|\}|\"[\w-]+\"\s*:|-?\d+$|\"[^\"]*\"$|Failed to connect to service$|Request timed out$"
-                    r"|(?:Send|Received) packet:"),
+                    r"|(?:Send|Received) packet:|\d+\s+\S+\s+(?:\d+[mMkK]?\s+)?[RSDTZIW][\w<+]*\s+\S"),
             hinted=r"\{\s*$|(?:Send|Received) packet:",
-            heads='{"FR',
+            heads='{"FR\\d',
         )
 
 

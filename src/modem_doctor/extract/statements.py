@@ -17,6 +17,7 @@ from typing import Callable, List, Optional, Pattern, Sequence, Tuple
 
 from ..model.common import Line
 from ..model.host import StatedFact
+from ._lazy import lazy
 
 # Modem families commonly used with OpenWrt (Quectel, Sierra, Huawei, ZTE, SIMCom,
 # Fibocom, Foxconn, Dell, Telit, u-blox, Netgear). A name is only taken as a modem when it
@@ -35,7 +36,10 @@ _MODEL_FAMILIES = (
     r"|T77W968|T77W595|T99W175|T99W265|T99W373|DW58[0-9]{2}e?|LE910[A-Z0-9-]*|LN9[0-9]0|LM9[0-9]0|FN9[0-9]0|FN980"
     r"|TOBY-[A-Z0-9]+|LARA-[A-Z0-9]+|SARA-[A-Z0-9]+|MR1100|AC79[0-9]S|LM1200"
 )
-_MODEL = re.compile(r"(?<![\w-])(" + _MODEL_FAMILIES + r")(?![\w])", re.IGNORECASE)
+# The first two letters every family above can begin with: tried before the families at
+# each word start, so a line's other words fail at once (tests check that it covers them).
+_MODEL_HEADS = r"e[cgpm0-9]|r[mg]|bg|uc|m[cuefr]|k5|p6|s[ia]|l[0-9aemn]|f[mgn]|nl|t[79o]|dw|ac"
+_MODEL = lazy(r"(?<![\w-])(?=" + _MODEL_HEADS + r")(" + _MODEL_FAMILIES + r")(?![\w])", re.IGNORECASE)
 
 # Package names in OpenWrt's scheme that matter here.
 _PACKAGE = (
@@ -43,7 +47,7 @@ _PACKAGE = (
     r"|usb-modeswitch|modemmanager|qmi-utils|mbim-utils|libqmi|libmbim|wwan|chat|ppp(?:-mod-[\w-]+)?"
     r"|picocom|minicom|sms-tool|usbutils|socat|atinout)"
 )
-_PACKAGE_RE = re.compile(r"(?<![\w.-])(" + _PACKAGE + r")(?![\w-])")
+_PACKAGE_RE = lazy(r"(?<![\w.-])(" + _PACKAGE + r")(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ STATEMENTS: Tuple[Statement, ...] = (
     # 'OpenWrt 23.05', 'OpenWrt 23.05.2', 'OpenWrt 24.10-SNAPSHOT', 'OpenWRT v22.03.5'.
     Statement(
         "openwrt_release",
-        re.compile(
+        lazy(
             r"\b(?:OpenWrt|LEDE)\s*(?:\(?(?:Kamikaze|Backfire|Attitude\s+Adjustment|Barrier\s+Breaker|Chaos\s+Calmer|Designated\s+Driver)\s+)?"
             r"(?:version\s+|release\s+|v)?(\d{1,2}\.\d{2}(?:\.\d{1,2})?(?:-rc\d+|-SNAPSHOT)?|SNAPSHOT)\b",
             re.IGNORECASE,
@@ -91,7 +95,7 @@ STATEMENTS: Tuple[Statement, ...] = (
     # SIM PIN: 'no PIN on the SIM', 'PIN is disabled', 'SIM without PIN', 'PIN lock removed'.
     Statement(
         "sim_pin",
-        re.compile(
+        lazy(
             r"\b(?:no|without)\s+(?:a\s+|any\s+)?(?:SIM\s+)?PIN\b(?!\s*(?:code\s+)?(?:prompt|dialog|field))"
             r"|\bPIN\s+(?:code\s+|lock\s+|check\s+)?(?:is\s+|has\s+been\s+|was\s+)?(?:disabled|removed|turned\s+off|deactivated)\b"
             r"|\bdisabled?\s+(?:the\s+)?(?:SIM\s+)?PIN\b",
@@ -100,23 +104,23 @@ STATEMENTS: Tuple[Statement, ...] = (
         _const("none"),
         ("pin",),
         # 'I thought ... meant there was no PIN set on the SIM, when I was sure I had set a PIN'
-        re.compile(r"\b(?:thought|think|meant|means|whether|if|unless|maybe|perhaps|sure)\b", re.IGNORECASE),
+        lazy(r"\b(?:thought|think|meant|means|whether|if|unless|maybe|perhaps|sure)\b", re.IGNORECASE),
     ),
     Statement(
         "sim_pin",
-        re.compile(
+        lazy(
             r"(?<!no\s)(?<!without\s)\b(?:SIM\s+)?PIN\s+(?:code\s+|lock\s+)?(?:is\s+)?(?:enabled|required|active|set)\b"
             r"|\bSIM\s+(?:is\s+)?(?:PIN[- ])?locked\b",
             re.IGNORECASE,
         ),
         _const("enabled"),
         ("pin", "locked"),
-        re.compile(r"\b(?:thought|think|meant|means|whether|if|unless|maybe|perhaps|sure)\b", re.IGNORECASE),
+        lazy(r"\b(?:thought|think|meant|means|whether|if|unless|maybe|perhaps|sure)\b", re.IGNORECASE),
     ),
     # APN: 'APN is internet', 'APN: three.co.uk', "apn 'web.vodafone.de'", 'APN = "iot.1nce.net"'.
     Statement(
         "apn",
-        re.compile(
+        lazy(
             r"\bAPN\s*(?:is\s*|=\s*|:\s*|name\s*(?:is\s*|:\s*)?)[\"'\u201c\u2018`]?([A-Za-z0-9][\w.-]*[A-Za-z0-9]|[A-Za-z0-9])"
             r"|\bAPN\s+[\"'\u201c\u2018`]([A-Za-z0-9][\w.-]*)[\"'\u201d\u2019`]"
             r"|\b(?:set|changed?|configured?|using|use|entered)\s+(?:the\s+|my\s+)?APN\s+(?:to\s+|as\s+)[\"'\u201c\u2018`]?([A-Za-z0-9][\w.-]*[A-Za-z0-9])",
@@ -128,7 +132,7 @@ STATEMENTS: Tuple[Statement, ...] = (
     # The modem is the only way out: packages cannot be downloaded through it while it is down.
     Statement(
         "only_uplink",
-        re.compile(
+        lazy(
             r"\b(?:only|sole)\s+(?:source\s+of\s+|way\s+to\s+(?:get\s+|access\s+|reach\s+)?(?:the\s+)?)?(?:internet|uplink|wan\s+connection|internet\s+connection|internet\s+access)\b"
             r"|\bno\s+other\s+(?:internet|uplink|wan|internet\s+connection|connection\s+to\s+the\s+internet)\b"
             r"|\b(?:no|without)\s+(?:wired|cable|fixed[- ]line|dsl|fibre|fiber|ethernet)\s+(?:internet|connection|uplink|wan)\b"
@@ -143,7 +147,7 @@ STATEMENTS: Tuple[Statement, ...] = (
     # give the Image Builder route, not only opkg).
     Statement(
         "asks_image",
-        re.compile(
+        lazy(
             r"\bbuild(?:ing)?\s+(?:my\s+own|a\s+custom|(?:a|an|the|my)\s+new|(?:a|an|my))\s+(?:OpenWrt\s+)?(?:image|firmware)\b"
             r"|\b(?:image\s*builder|firmware\s+selector|custom\s+(?:image|firmware)|sysupgrade\s+image\s+with)\b",
             re.IGNORECASE,
@@ -156,7 +160,7 @@ STATEMENTS: Tuple[Statement, ...] = (
     # value is the /24 ('192.168.1.0/24').
     Statement(
         "tethered_subnet",
-        re.compile(
+        lazy(
             r"\b(?:forced|fixed|locked|unconfigurable|hard-?coded|cannot\s+be\s+changed|can(?:'|\u2019)?t\s+be\s+changed)\b[^.]{0,60}?"
             r"\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.(?:x|\*|0/24)\b"
             r"|\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.(?:x|\*|0/24)\b[^.]{0,40}?\b(?:forced|fixed|locked|unconfigurable|hard-?coded|cannot\s+be\s+changed|can(?:'|\u2019)?t\s+be\s+changed)\b"
@@ -169,7 +173,7 @@ STATEMENTS: Tuple[Statement, ...] = (
     # A configuration or mode that does not survive a reboot or re-plug.
     Statement(
         "reboot_reverts",
-        re.compile(
+        lazy(
             r"\b(?:after|on|with|upon)\s+(?:each|every|a|the|any)?\s*(?:device\s+|router\s+|system\s+|modem\s+)?(?:re-?boot|restart|power[- ]?cycle|re-?plug)s?\b.{0,80}?"
             r"\b(?:switch(?:es|ed)?\s+back|revert(?:s|ed)?|goes\s+back|went\s+back|back\s+to\b|is\s+lost|gets\s+lost|reset(?:s)?\s+(?:to|back)|lost)"
             r"|\b(?:switch(?:es|ed)?\s+back|revert(?:s|ed)?|goes\s+back|resets?\s+(?:to|back))\b.{0,60}?\b(?:after|on|with|upon)\s+(?:each|every|a|the|any)?\s*(?:device\s+|router\s+|system\s+)?(?:re-?boot|restart|power[- ]?cycle)",
@@ -181,8 +185,8 @@ STATEMENTS: Tuple[Statement, ...] = (
 )
 
 # 'I have installed X', 'X has already been installed', 'X is installed', 'installed X and Y'
-_INSTALLED = re.compile(r"\binstall(?:ed|ing)?\b", re.IGNORECASE)
-_NOT_DONE = re.compile(
+_INSTALLED = lazy(r"\binstall(?:ed|ing)?\b", re.IGNORECASE)
+_NOT_DONE = lazy(
     r"\b(?:need(?:s|ed)?\s+to|have\s+to|must|should|will|would|could|can|try(?:ing)?\s+to|want\s+to|how\s+(?:do\s+I\s+|to\s+)|please|"
     r"not|never|n't|cannot|unable|failed|fails|couldn't|wasn't|isn't|aren't|missing|instead\s+of)\b|\?",
     re.IGNORECASE,
@@ -222,7 +226,7 @@ def _model_facts(line: Line, source: str) -> List[StatedFact]:
 # From the DEVICE_MODEL / DEVICE_VARIANT of OpenWrt's target/linux/*/image/*.mk. Only
 # names that say the variant are read: 'WE826-T2' is not an OpenWrt device, so no guess.
 ROUTERS: Tuple[Tuple[Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), board)
+    (lazy(pattern, re.IGNORECASE), board)
     for pattern, board in (
         (r"\b(?:ZBT[- ]?)?WE[- ]?826[- ]?16M\b", "zbtlink,zbt-we826-16m"),  # ramips/mt7620
         (r"\b(?:ZBT[- ]?)?WE[- ]?826[- ]?32M\b", "zbtlink,zbt-we826-32m"),  # ramips/mt7620
@@ -236,12 +240,21 @@ ROUTERS: Tuple[Tuple[Pattern[str], str], ...] = tuple(
 )
 
 
+# What every name in ROUTERS contains: lines without it skip the table.
+_ROUTER_HINT = lazy(r"w[eg][- ]?(?:826|1326|3526)|zte\s+mf", re.IGNORECASE)
+
+
 def _router_facts(line: Line, source: str) -> List[StatedFact]:
     facts: List[StatedFact] = []
+    if not _ROUTER_HINT.search(line.text):
+        return facts
     for pattern, board in ROUTERS:
         if pattern.search(line.text):
             facts.append(StatedFact("router_model", board, line.number, line.text, source))
     return facts
+
+
+_DIGIT = re.compile(r"[0-9]")
 
 
 def extract_statements(lines: Sequence[Line], source: str = "") -> Tuple[StatedFact, ...]:
@@ -252,11 +265,12 @@ def extract_statements(lines: Sequence[Line], source: str = "") -> Tuple[StatedF
         if len(text) > 4096 or not text.strip():
             continue
         lowered = text.lower()
-        if any(char.isdigit() for char in text):
+        if _DIGIT.search(text) or (not text.isascii() and any(char.isdigit() for char in text)):
             facts.extend(_model_facts(line, source))
             facts.extend(_router_facts(line, source))
+        contains = lowered.__contains__
         for statement in STATEMENTS:
-            if not any(word in lowered for word in statement.words):
+            if not any(map(contains, statement.words)):
                 continue  # none of the words the pattern needs: skip it cheaply
             if statement.hedge is not None and statement.hedge.search(text):
                 continue
@@ -264,7 +278,7 @@ def extract_statements(lines: Sequence[Line], source: str = "") -> Tuple[StatedF
                 value = statement.value(match)
                 if value:
                     facts.append(StatedFact(statement.kind, value, line.number, text, source))
-        if _INSTALLED.search(text):
+        if (not text.isascii() or "install" in lowered) and _INSTALLED.search(text):
             facts.extend(_package_facts(line, source))
     seen = set()
     unique: List[StatedFact] = []
