@@ -205,6 +205,12 @@ def test_uqmi_data_format_unknown_with_packet_dump() -> None:
     assert [(a.kind, a.first_line, a.last_line) for a in host.artifacts] == [("uqmi", 2, 8)]
 
 
+def test_uqmi_processes_from_a_ps_listing() -> None:
+    s = _session("uqmi", "uqmi/openwrt-10472-hung-uqmi-ps.txt")
+    assert [p.command.split()[0] for p in s.processes] == ["{qmi.sh}", "uqmi"]
+    assert s.processes[1].line == 2 and not s.is_empty
+
+
 def test_uqmi_transport_errors() -> None:
     s = parse("uqmi", 'root@OpenWrt:~# uqmi -d /dev/cdc-wdm0 --get-signal-info\nRequest timed out\n'
                       '"Failed to connect to service"\n').value

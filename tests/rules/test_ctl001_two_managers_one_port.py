@@ -59,8 +59,19 @@ def test_timeouts_alone_warn() -> None:
     assert len(finding.evidence) == 4 and "ps | grep" in finding.fix
 
 
+def test_a_hung_uqmi_in_ps_warns() -> None:
+    # openwrt#10472: qmi.sh waits behind a uqmi that never returns
+    (finding,) = _findings(_text("modem/uqmi/openwrt-10472-hung-uqmi-ps.txt"))
+    assert finding.severity is Severity.WARNING
+    assert finding.title == ("A uqmi request is still waiting for the modem and holds its control port "
+                             "(-s -d /dev/cdc-wdm0 --get-pin-status)")
+    assert [e.line for e in finding.evidence] == [2]
+    assert "kill stale uqmi processes by PID" in finding.fix
+
+
 def test_one_manager_stays_silent() -> None:
     assert _findings(_text("log/github-istoreos-1474-logread-mm.txt")) == []  # ModemManager alone
     assert _findings(_text("log/github-lede-238-logread-uqmi.txt")) == []  # uqmi alone
     assert _findings(_text("pastes/forum-188967-mf286d.txt")) == []  # qmi interface, no ModemManager
     assert _findings(_text("modem/qmicli/mu609-ready.txt")) == []
+    assert _findings(_text("modem/uqmi/openwrt-10472-after-kill.txt")) == []  # answered once killed

@@ -229,13 +229,14 @@ class ModemSession:
     transport: Tuple[TransportFact, ...] = ()
     settings: Tuple[SettingFact, ...] = ()
     manager: Tuple[ManagerStateFact, ...] = ()
+    processes: Tuple[ModemCommand, ...] = ()  # uqmi/qmi.sh/umbim processes a `ps` listing shows
 
     @property
     def is_empty(self) -> bool:
         return not any(
             (self.identity, self.sim, self.pins, self.signals, self.registrations, self.operators, self.contexts,
              self.data_formats, self.call_ends, self.bearers, self.errors, self.transport, self.settings,
-             self.manager)
+             self.manager, self.processes)
         )
 
     def ident(self, field: str) -> str:

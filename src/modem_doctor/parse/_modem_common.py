@@ -187,6 +187,7 @@ class Collector:
         self.transport: List[TransportFact] = []
         self.settings: List[SettingFact] = []
         self.manager: List[ManagerStateFact] = []
+        self.processes: List[ModemCommand] = []
 
     def ident(self, field: str, value: str, line: Line) -> None:
         value = value.strip()
@@ -199,10 +200,15 @@ class Collector:
             self.tool, tuple(self.commands), tuple(self.identity), tuple(self.sim), tuple(self.pins),
             tuple(self.signals), tuple(self.registrations), tuple(self.operators), tuple(self.contexts),
             tuple(self.data_formats), tuple(self.call_ends), tuple(self.bearers), tuple(self.errors),
-            tuple(self.transport), tuple(self.settings), tuple(self.manager),
+            tuple(self.transport), tuple(self.settings), tuple(self.manager), tuple(self.processes),
         )
         return Parsed(self.kind, session, self.unparsed.freeze(), first, last)
 
+
+# A BusyBox/procps `ps` line of a process that talks to the modem: PID USER VSZ STAT COMMAND
+PS_LINE = re.compile(
+    r"^\s*(?P<pid>\d+)\s+\S+\s+(?:\d+[mMkK]?\s+)?[RSDTZIW][\w<+]*\s+(?P<cmd>(?:\{(?:qmi|mbim)\.sh\}|\S*/?(?:uqmi|umbim|qmicli|mbimcli|qmi-proxy|mbim-proxy|ModemManager)\b).*)$"
+)
 
 # Transport failures every QMI/MBIM tool prints (uqmi on stderr; qmicli/mbimcli 'error:').
 TRANSPORT = re.compile(

@@ -10,7 +10,9 @@ strings and numbers, and the transport errors uqmi prints on stderr.
 Objects are recognised by their keys (pin1_status, registration, type+rssi,
 link-layer-protocol, card_application_state, ipv4 settings); a bare string is read with the
 command shown before it when there is one (``--get-data-status`` -> "connected",
-``--wda-get-data-format`` -> "raw-ip" in uqmi before 2025, an object after).
+``--wda-get-data-format`` -> "raw-ip" in uqmi before 2025, an object after). Lines of a
+``ps`` listing that show uqmi, qmi.sh or ModemManager processes are kept as ``processes``:
+a uqmi that is still there is a hung request holding the control port.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from ..model.modem import (
     TransportFact,
 )
 from ._log_common import check_lines, check_text
-from ._modem_common import TRANSPORT, Collector, tech_of
+from ._modem_common import PS_LINE, TRANSPORT, Collector, tech_of
 
 KIND = "uqmi"
 TITLE = "uqmi output"
@@ -189,6 +191,10 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
                 depth = 0
             continue
         if not text:
+            continue
+        process = PS_LINE.match(text)
+        if process:
+            c.processes.append(ModemCommand(process.group("cmd"), line.number, line.text))
             continue
         shell = _SHELL.search(text)
         if shell:

@@ -5,7 +5,8 @@ Two programs fighting over one QMI/MBIM control port: ModemManager running (its
 ``[modem0]`` log lines or state changes) or installed (``modemmanager`` in the package list)
 while a ``proto 'qmi'`` or ``'mbim'`` interface drives the same modem through uqmi/umbim; and
 the symptom on its own: uqmi's ``Failed to connect to service`` and ``Request timed out``
-(in the log as qmi.sh output, or pasted), qmicli/mbimcli transactions that time out.
+(in the log as qmi.sh output, or pasted), qmicli/mbimcli transactions that time out, and a
+``ps`` listing with a uqmi process still waiting (qmi.sh blocks behind it).
 
 ## Why it matters
 A cdc-wdm port carries one conversation at a time: ModemManager grabs the port (through
@@ -37,6 +38,10 @@ from .context import Context
 
 def _mm_evidence(ctx: Context) -> List[Evidence]:
     out: List[Evidence] = []
+    for artifact, process in facts(ctx.host, "processes"):
+        if "ModemManager" in process.command.split()[0]:
+            out.append(ctx.cite(artifact, process.line, process.text))
+            return out
     for artifact, event in ctx.host.log_events("modem_state", "modem_warning"):
         out.append(ctx.cite(artifact, event.line, event.text))
         break
@@ -66,6 +71,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     for artifact, fact in facts(ctx.host, "transport"):
         if len(symptoms) < 6:
             symptoms.append(ctx.cite(artifact, fact.line, fact.text))
+    hung = [(a, p) for a, p in facts(ctx.host, "processes") if p.command.split()[0].endswith("uqmi")]
+    for artifact, process in hung:
+        symptoms.append(ctx.cite(artifact, process.line, process.text))
     iface_ev = [ctx.cite(a, option_line(s, "proto")) for a, s in managed]
     if mm and (managed or symptoms):
         names = ", ".join("'%s' (proto %s)" % (s.name, s.get("proto")) for _, s in managed) or "the qmi.sh interface"
@@ -82,10 +90,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             rule=RULE.name,
         )
     elif symptoms:
+        title = "The modem's control port does not answer (Request timed out / Failed to connect to service)"
+        if hung and len(hung) == len(symptoms):
+            title = "A uqmi request is still waiting for the modem and holds its control port (%s)" % (
+                " ".join(hung[0][1].command.split()[1:]))
         yield Finding(
             code=RULE.code,
             severity=Severity.WARNING,
-            title="The modem's control port does not answer (Request timed out / Failed to connect to service)",
+            title=title,
             evidence=tuple(symptoms + iface_ev),
             why=("Something else holds the cdc-wdm port (ModemManager, a hung uqmi, a LuCI status page polling it) or "
                  "the modem's QMI stack has stalled; qmi.sh then fails at random steps."),
