@@ -71,3 +71,51 @@ def test_silent_on_the_first_page_of_the_case() -> None:
 
 def test_rule_metadata() -> None:
     assert RULE.code == "PKG001" and RULE.name == "modem-is-only-uplink"
+
+
+# -- "no other WAN is up", from the routing table ----------------------------------------
+# The opkg run is forum-23225's (no modem in it); the routes come from other real captures
+# (tests/fixtures/net/SOURCE.md): a modem's wwan0 and nothing else, or several PPPoE WANs.
+OFFLINE = "packages/forum-23225-opkg-update-no-connection.txt"
+
+
+def test_fires_when_the_only_default_route_goes_through_the_modem() -> None:
+    text = _read(OFFLINE) + "\n" + _read("net/ip_route_wwan0_raspap1277.txt")
+    (finding,) = _run(text)
+    assert finding.title == (
+        "The package feeds are unreachable and no other WAN is up: the only default route goes through "
+        "the modem's wwan0"
+    )
+    assert finding.evidence[-1].text == "default via 10.182.35.145 dev wwan0"
+    assert finding.evidence[0].text == "Failed to establish connection"
+
+
+def test_fires_when_there_is_no_default_route_but_the_modems() -> None:
+    text = _read(OFFLINE) + "\n" + _read("net/ip_route_wwan0_openwrt10791.txt")
+    (finding,) = _run(text)
+    assert "no WAN is up: the routing table has no default route, only the modem's wwan0" in finding.title
+    assert finding.evidence[-1].text.startswith("172.94.88.1 dev wwan0 proto static")
+
+
+def test_silent_when_another_wan_has_the_default_route() -> None:
+    # The case thread's second page fires alone (above); with PPPoE default routes in the
+    # same input the router has another way out, so the modem is not why opkg failed.
+    page = _read("pastes/forum-178738-p2-mu609.txt")
+    assert len(_run(page, "p2.txt")) == 1
+    assert _run(page + "\n" + _read("net/ip4_route_openwrt_packages16837.txt"), "p2.txt") == []
+
+
+def test_a_pppd_link_counts_as_the_modems() -> None:
+    # ppp0 is what pppd names a dial-up link over a modem's serial port (the capture is of
+    # a cellular ppp0 on an Android target): its default route is no other WAN.
+    text = _read(OFFLINE) + "\n" + _read("net/ppp0_android_mail_ip_route.txt")
+    (finding,) = _run(text)
+    assert finding.title.endswith("no other WAN is up: the only default route goes through the modem's ppp0")
+    assert finding.evidence[-1].text == "default dev ppp0 scope link"
+
+
+def test_silent_when_the_default_route_is_a_cable_wan() -> None:
+    # this machine's own 'ip route' (default via eth0) after the case thread's second page,
+    # which fires alone: the router is online another way
+    page = _read("pastes/forum-178738-p2-mu609.txt")
+    assert _run(page + "\n" + _read("net/ip_route_host.txt"), "p2.txt") == []

@@ -149,6 +149,16 @@ def _is_modem(name: str, names: Set[str], tethered: bool, lan_device: str) -> bo
     return tethered and bool(_ETH_NOT_FIRST.match(name)) and name != lan_device
 
 
+def is_modem_netdev(ctx: Context, name: str) -> bool:
+    """Whether netdev ``name`` belongs to a modem (by its driver, its UCI interface, or its name)."""
+    names, tethered = _modem_netdevs(ctx)
+    return _is_modem(name, names, tethered, "") or bool(_MODEM_LINK.match(name))
+
+
+# Point-to-point and PCIe modem links netifd or the kernel name by themselves.
+_MODEM_LINK = re.compile(r"^(?:3g-\S+|ppp\d+|wwp\S+|mhi_\S+|rmnet\S*|qmimux\d+|wwan\d+mbim\d*)$")
+
+
 def _networks_by_device(ctx: Context) -> Dict[str, List[Tuple[Network, str, int, str]]]:
     """device -> [(network, artifact, line, what)] from addresses, link routes and ifstatus."""
     by_dev: Dict[str, List[Tuple[Network, str, int, str]]] = {}
