@@ -94,6 +94,12 @@ def test_at_sim_states_and_cme_codes() -> None:
     assert usbcomp.value == "0000010D" and usbcomp.meaning == "qmi (rmnet)"
 
 
+def test_at_pin_entered_makes_the_sim_ready() -> None:
+    s = _session("at_transcript", "at/chan-dongle-79-pin-entered.txt")
+    assert [(f.state, f.line) for f in s.sim] == [("pin", 4), ("ready", 8)]
+    assert s.errors[0].command == 'AT+CLCK="SC",0,"11111"' and s.errors[0].code == 13
+
+
 def test_at_creg_n3_reject_cause_and_urc_forms() -> None:
     # 27.007 n=3 read form and the URC without <n>, as modems print them
     text = "AT+CEREG?\n+CEREG: 3,3,\"1A2B\",\"01A2D001\",7,0,15\nOK\n+CEREG: 2\n+CREG: 1,\"00C3\",\"1234\",2\n"

@@ -58,6 +58,7 @@ def test_sim_illegal_state_in_the_qmi_log_is_a_failure() -> None:
 @pytest.mark.parametrize("relative", [
     "modem/at/mu609-ready.txt", "modem/qmicli/ec25-ready.txt", "modem/mbimcli/em7455-ready.txt",
     "modem/at/mu609-pin-required.txt", "pastes/quectel-36169-rm502q-pin.txt",
+    "modem/at/chan-dongle-79-pin-entered.txt",  # +CLCK's SIM failure is about the lock, not the card
 ])
 def test_sim_present_stays_silent(relative: str) -> None:
     assert _findings(sim001, relative) == []
@@ -86,6 +87,7 @@ def test_pin_needed_cites_the_configured_pincode() -> None:
 @pytest.mark.parametrize("relative", [
     "modem/at/mu609-ready.txt", "modem/qmicli/mu609-ready.txt", "modem/uqmi/openwrt-9501-pin-status.txt",
     "modem/at/mu609-puk-required.txt", "pastes/forum-248352-rm500u.txt",
+    "modem/at/chan-dongle-79-pin-entered.txt",  # the PIN was entered and accepted
 ])
 def test_no_pin_needed_stays_silent(relative: str) -> None:
     assert _findings(sim002, relative) == []

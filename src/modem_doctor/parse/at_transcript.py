@@ -412,7 +412,7 @@ def _response(c: Collector, st: _State, text: str, line: Line) -> bool:
             if field:
                 c.ident(field, unquote(rest), line)
             return True
-        if prefix in ("+GCAP", "+CMEE", "+CSCS", "+CMGF"):
+        if prefix in ("+GCAP", "+CMEE", "+CSCS", "+CMGF", "+CLCK"):
             return True
         if prefix == "!GSTATUS":
             st.gstatus = True
@@ -495,6 +495,8 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
         if _FINAL.match(text):
             if text != "OK":
                 _error(c, st, text, line)
+            elif st.base == "+CPIN" and "=" in st.command:
+                _sim(c, "ready", "PIN accepted (%s answered OK)" % st.command.split("=")[0], line)
             st.gstatus = st.usbcomp = False
             st.block = []
             continue

@@ -74,7 +74,15 @@ def check(ctx: Context) -> Iterator[Finding]:
         if value:
             pincode = value
             pincode_ev.append(ctx.cite(artifact, option_line(section, "pincode")))
-    if "PIN_FAILED" in codes and (pin_disabled or not_initialized) and not waits:
+    protos = {section.get("proto") for _, section in cellular_interfaces(ctx.host)}
+    if "PIN_FAILED" in codes and "mbim" in protos and not pincode and not waits:
+        # mbim.sh reads the PIN state right after the caps; some 5G modules (RM520N-GL) answer
+        # 'locked' while the SIM still initialises (openwrt#15660, fixed by openwrt PR 24260)
+        title = "mbim.sh reports a PIN failure although no PIN is configured (SIM still initialising)"
+        fix = ("Give the SIM time before the PIN check: set option delay '10' (or more) on the mbim interface, or "
+               "update umbim/mbim.sh to a version that waits for the SIM; check with mbimcli "
+               "--query-subscriber-ready-status that the SIM is 'initialized'.")
+    elif "PIN_FAILED" in codes and (pin_disabled or not_initialized) and not waits:
         title = "The router tries a PIN the SIM does not ask for, and the handler gives up (PIN_FAILED)"
         fix = ("Remove the pincode option from the cellular interface: the SIM's PIN is %s. On OpenWrt 23.05 a "
                "pin1_status of not_initialized is not handled by qmi.sh either; wait for the SIM to initialise or "
