@@ -107,7 +107,15 @@ class HostKeyPolicy:
         if not os.path.exists(self.path):
             return []
         try:
-            matched = asyncssh.read_known_hosts(self.path).match(host, addr, port)
+            with open(self.path, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+            if port != DEFAULT_PORT:
+                # OpenSSH keeps '[host]:port' apart from 'host'; asyncssh would fall back
+                # to the port-22 entry and call a second server on the same address
+                # "changed". Only bracketed (or hashed) entries can match another port.
+                lines = [line for line in lines if "[" in line.split(" ", 1)[0] or line.startswith("|")]
+            matched = asyncssh.import_known_hosts("\n".join(lines) + "\n").match(
+                host, addr, None if port == DEFAULT_PORT else port)
         except (OSError, ValueError) as error:
             raise CollectError(f"cannot read known hosts file {self.path}: {error}") from None
         # the same line can match both the name and the address: one key once
