@@ -114,3 +114,25 @@ def test_collector_only_writes_its_scratch_directory() -> None:
         assert word not in code, word
     for capture in CAPTURES:
         assert ">" not in capture.command and "\n" not in capture.command, capture.id
+
+
+def test_printed_script_runs_by_hand_like_the_compact_one(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """`collect --print-script` (comments kept, for reading and running by hand) and the
+    compact text sent over SSH collect the same."""
+    import subprocess
+
+    from modem_doctor.cli import main
+    from modem_doctor.collect.bundle import split_stream
+
+    if not rig.BUSYBOX:
+        pytest.skip("busybox is not installed")
+    assert main(["collect", "--print-script"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("# modem-doctor collector") and "md_run dmesg" in printed
+    router = rig.FakeRouter(tmp_path / "r")
+    rig.openwrt_lab(router, "config2")
+    by_hand = subprocess.run([rig.BUSYBOX, "sh", "-s"], input=printed.encode(), capture_output=True,
+                             env=dict(os.environ, MD_ROOT=str(router.root))).stdout
+    by_hand_bundle = split_stream(by_hand)
+    compact = collect_local(settings={"MD_ROOT": str(router.root)}, shell=[rig.BUSYBOX, "sh"])
+    assert [(c.id, c.data) for c in by_hand_bundle.captures] == [(c.id, c.data) for c in compact.captures]

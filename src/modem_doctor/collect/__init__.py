@@ -79,7 +79,7 @@ def collect_local(settings: Optional[Dict[str, str]] = None, progress: Optional[
                   shell: Optional[Sequence[str]] = None) -> Bundle:
     from . import local
 
-    output = local.run(script(settings), on_data=progress.feed if progress else None, shell=shell)
+    output = local.run(script(settings, compact=True), on_data=progress.feed if progress else None, shell=shell)
     if progress:
         progress.done()
     return _bundle(output, "local", dict(_meta(), target="localhost"))
@@ -90,7 +90,7 @@ def collect_ssh(target: str, settings: Optional[Dict[str, str]] = None, progress
     from . import ssh_asyncssh
 
     try:
-        output = ssh_asyncssh.run(script(settings), target, on_data=progress.feed if progress else None, **options)
+        output = ssh_asyncssh.run(script(settings, compact=True), target, on_data=progress.feed if progress else None, **options)
     finally:
         if progress:
             progress.done()
