@@ -65,3 +65,32 @@ def test_silent_when_the_modem_is_on_the_bus_despite_pcie0_no_card() -> None:
 def test_silent_on_every_bundled_example(name: str) -> None:
     # Each example either lists its modem or shows no USB listing at all.
     assert list(check(build_context(load_example(name)))) == []
+
+
+L860 = FIXTURES / "usb006" / "github-openwrt-15256-l860-not-in-lsusb.txt"
+QMI_UCI = FIXTURES.parent / "uci" / "network_qmi_aligned_luci840.conf"
+
+
+def _listing_only() -> str:
+    # the EC25-AF post's debugfs listing (lines 19-39), without the sentence naming the module
+    return "\n".join(EC25.read_text().splitlines()[18:39]) + "\n"
+
+
+def test_an_m2_module_that_runs_over_pcie_gets_the_pcie_fix() -> None:
+    (finding,) = _run(_listing_only() + "\n" + L860.read_text())
+    assert finding.title == "The Fibocom L860-GL is not on the USB bus: the USB listing shows only root hubs"
+    assert finding.evidence[-1].text.startswith("The Fibocom L860-GL-16 modem is not detected")
+    assert "can run over PCIe" in finding.why and "lspci" in finding.fix
+    # an Intel module: no MHI or t7xx package helps, the way out is USB mode
+    assert "iosm" in finding.fix and "kmod-mhi" not in finding.fix
+    assert "switched to USB" in finding.fix
+
+
+def test_a_cellular_uci_interface_is_reason_enough() -> None:
+    (finding,) = _run(_listing_only() + "\n" + QMI_UCI.read_text())
+    assert finding.title == "The modem is not on the USB bus: the USB listing shows only root hubs"
+    assert "interface 'wwanx' (proto qmi)" in finding.why
+    assert finding.evidence[-1].text.strip() == "option proto    'qmi'"
+    # nothing says the modem is internal: the plug-in (external) fix
+    assert "powered USB hub" in finding.fix and "lspci" not in finding.fix
+

@@ -66,6 +66,15 @@ _MODEM_DEVICE = re.compile(r"^(?:/dev/)?(?:cdc-wdm\d|ttyUSB\d|ttyACM\d|wwan\d|mh
 _INTERNAL = re.compile(r"\b(?:m\.2|mini[- ]?pci-?e?|mpcie|pci-?e|internal|built[- ]?in|inbuilt|on[- ]?board|slot)\b", re.IGNORECASE)
 _PCIE_DRIVER = re.compile(r"\b(?:mhi[-_]\w+|mtk_t7xx|t7xx|wwan0mbim0|wwan0at0)\b", re.IGNORECASE)
 _PCIE_NO_CARD = re.compile(r"PCIE\d? no card", re.IGNORECASE)
+# The PCIe drivers by chipset (shared/docs/openwrt-stack.md, PCIe WWAN table).
+_MHI = "kmod-mhi-pci-generic, kmod-mhi-wwan-ctrl and kmod-mhi-wwan-mbim (the MHI bus drivers)"
+_T7XX = "kmod-mtk-t7xx (OpenWrt 24.10 and later; 23.05 has no such package)"
+_PCIE_DRIVERS = {
+    "qualcomm": _MHI,
+    "mediatek": _T7XX,
+    "intel": "the kernel's iosm driver, which OpenWrt does not package: switching the module to USB is the way",
+    "": f"{_MHI} for Qualcomm modules, {_T7XX} for MediaTek ones",
+}
 
 
 def _could_be_modem(device: UsbDevice) -> bool:
@@ -129,9 +138,11 @@ def _case(ctx: Context, model: str) -> Tuple[str, Optional[catalog.ModemInfo]]:
     info = infos[0] if infos else None
     words = " ".join(fact.text for fact in ctx.host.facts_of("modem_model"))
     texts = [line.text for _, lines in ctx.host.artifact_lines for line in lines]
-    if info is not None and info.pci_ids and (not info.ids or any(_PCIE_DRIVER.search(t) for t in texts)):
+    # an M.2 module that can run over PCIe (the catalog knows its PCI ID, or a 5G M.2 module,
+    # which all offer PCIe), or a kernel log that shows the PCIe modem drivers at work
+    if info is not None and (info.pci_ids or (info.form_factor == "m.2" and info.radio == "5g")):
         return "pcie", info
-    if any(_PCIE_DRIVER.search(t) for t in texts if "mhi" in t.lower() or "t7xx" in t.lower()):
+    if any(_PCIE_DRIVER.search(t) for t in texts):
         return "pcie", info
     if info is not None and info.form_factor in ("mini-pcie", "m.2", "lga"):
         return "internal", info
@@ -177,15 +188,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         "package or setting can make it work yet."
     )
     if case == "pcie":
-        why += (
-            " This M.2 module can run over PCIe (MHI for Qualcomm, t7xx for MediaTek), and a PCIe modem is never "
-            "shown by lsusb."
-        )
+        chipset = info.chipset if info is not None else None
+        why += " This M.2 module can run over PCIe, and a PCIe modem is never shown by lsusb."
+        drivers = _PCIE_DRIVERS.get(chipset or "", _PCIE_DRIVERS[""])
         fix = (
-            "Look for it with lspci (package pciutils) and dmesg | grep -i -e mhi -e t7xx; on PCIe it needs "
-            "kmod-mhi-pci-generic, kmod-mhi-wwan-ctrl and kmod-mhi-wwan-mbim (Qualcomm) or kmod-mtk-t7xx "
-            "(MediaTek, OpenWrt 24.10 and later). If the slot carries USB, the module can be switched to USB "
-            "as its vendor documents, and then appears in lsusb."
+            f"Look for it with lspci (package pciutils) and dmesg | grep -i -e mhi -e t7xx; on PCIe it needs "
+            f"{drivers}. If the slot carries USB, the module can be switched to USB "
+            "as its vendor documents, and then appears in lsusb - provided the board's image powers the slot "
+            "(its modem power or reset GPIO, see cat /sys/kernel/debug/gpio)."
         )
     elif case == "internal":
         why += (
