@@ -206,3 +206,34 @@ def test_progress_is_quiet_when_piped() -> None:
     progress.feed(stream(frame("dmesg", b"x\n"), frame("logread", b"y\n")))
     progress.done()
     assert "collecting: 2 captures" in loud.getvalue()
+
+
+def test_replay_share_redacts_a_saved_bundle(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from modem_doctor.cli import main
+
+    mac = b"00:a0:c6:10:05:70"
+    original = tmp_path / "raw.tar.gz"
+    Bundle((CaptureResult("dmesg", "dmesg", 0, 5, b"[ 20.0] cdc_ether 1-1.2:2.0 eth1: register 'cdc_ether' " + mac + b"\n"),),
+           {"transport": "ssh"}).write(str(original))
+    shared = tmp_path / "shared.tar.gz"
+    assert main(["collect", "--replay", str(original), "--share", "-o", str(shared)]) == 0
+    assert mac not in gzip.decompress(shared.read_bytes())
+    assert read_bundle(str(shared)).meta["redacted"] is True
+    err = capsys.readouterr().err
+    assert err.startswith(f"wrote {shared} (redacted): 1 captures")
+    # a damaged bundle given to --replay: one line, exit 2, nothing written
+    bad = tmp_path / "bad.tar.gz"
+    bad.write_bytes(original.read_bytes()[:40])
+    assert main(["collect", "--replay", str(bad), "-o", str(tmp_path / "out.tar.gz")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "truncated" in lines[0] and not (tmp_path / "out.tar.gz").exists()
+
+
+def test_diagnose_local_runs_on_this_host(capsys: pytest.CaptureFixture) -> None:
+    from modem_doctor.cli import main
+
+    code = main(["diagnose", "--local", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code in (0, 1)
+    assert json.loads(out)["schema"] == "modem-doctor/diagnosis/1"
+    assert all(line.startswith("modem-doctor: ") for line in err.splitlines() if line.strip())
