@@ -250,3 +250,27 @@ def test_share_redacts_before_writing(router, capsys, tmp_path: Path) -> None:
     unpacked = gzip.decompress(out_file.read_bytes()).decode("utf-8", "replace")
     assert not [mac for mac in macs if mac in unpacked]
     assert "[MAC-1]" in unpacked
+
+
+def test_dropbear_with_only_an_ed25519_host_key(router) -> None:
+    """docs/virtual-lab.md §5: dropbear 2022.83 with only an Ed25519 host key aborts
+    (rsa.c assertion) when asyncssh offers its default host key algorithms; the
+    transport asks for Ed25519 first and gets through the same server."""
+    import asyncio
+
+    import asyncssh
+
+    router.start()
+
+    async def plain() -> str:
+        try:
+            async with asyncssh.connect("127.0.0.1", port=router.port, username=router.user,
+                                        client_keys=[str(router.client_key)], known_hosts=None) as conn:
+                return (await conn.run("echo hi")).stdout
+        except (asyncssh.Error, OSError) as error:
+            return type(error).__name__
+
+    assert asyncio.run(plain()) == "ConnectionLost"
+    assert "Failed assertion (rsa.c" in (router.base / "dropbear.log").read_text()
+    bundle = collect_ssh(router.target, **router.ssh_options())
+    assert bundle.capture("dmesg") is not None and bundle.problems == ()
