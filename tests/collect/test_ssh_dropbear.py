@@ -274,3 +274,30 @@ def test_dropbear_with_only_an_ed25519_host_key(router) -> None:
     assert "Failed assertion (rsa.c" in (router.base / "dropbear.log").read_text()
     bundle = collect_ssh(router.target, **router.ssh_options())
     assert bundle.capture("dmesg") is not None and bundle.problems == ()
+
+
+def test_login_through_the_ssh_agent(router, monkeypatch, tmp_path: Path) -> None:
+    """No -i: the key comes from a running ssh-agent (SSH_AUTH_SOCK), as on a desktop."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("ssh-agent") or not shutil.which("ssh-add"):
+        pytest.skip("needs ssh-agent and ssh-add (openssh-client)")
+    router.start()
+    sock = tmp_path / "agent.sock"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 5
+        while not sock.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        env = dict(os.environ, SSH_AUTH_SOCK=str(sock))
+        subprocess.run(["ssh-add", "-q", str(router.client_key)], env=env, check=True, capture_output=True)
+        monkeypatch.setenv("SSH_AUTH_SOCK", str(sock))
+        monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.ssh/id_* keys to fall back on
+        options = router.ssh_options()
+        options["identity"] = ()
+        bundle = collect_ssh(router.target, **options)
+        assert bundle.capture("dmesg") is not None and len(router.sessions()) == 1
+    finally:
+        agent.terminate()  # by its own PID
+        agent.wait(timeout=5)
