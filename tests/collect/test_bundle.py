@@ -237,3 +237,20 @@ def test_diagnose_local_runs_on_this_host(capsys: pytest.CaptureFixture) -> None
     assert code in (0, 1)
     assert json.loads(out)["schema"] == "modem-doctor/diagnosis/1"
     assert all(line.startswith("modem-doctor: ") for line in err.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("name, active, codes", [
+    ("lab-mu609-config2", 2, ["USB002"]),
+    ("lab-mu609-config1-nodebugfs", 1, []),
+])
+def test_replay_of_bundles_collected_in_the_lab(name: str, active: int, codes: list) -> None:
+    """Bundles the collector wrote against the lab's real kernel (tests/fixtures/collect)."""
+    from modem_doctor.diagnosis import diagnose
+
+    bundle = read_bundle(str(FIXTURES / "collect" / f"{name}.tar.gz"))
+    assert bundle.meta["shell"] == "/bin/busybox sh" and bundle.problems == ()
+    host = load_paths([str(FIXTURES / "collect" / f"{name}.tar.gz")])
+    assert not host.problems
+    doc = diagnose(host).to_json()
+    assert [m["model"] for m in doc["modems"]] == ["MU609"] and doc["modems"][0]["active_config"] == active
+    assert [f["code"] for f in doc["findings"] if f["severity"] in ("error", "warning")] == codes
