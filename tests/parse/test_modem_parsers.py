@@ -9,7 +9,7 @@ import os
 import pytest
 
 from modem_doctor.errors import InputError
-from modem_doctor.load import load_text
+from modem_doctor.load import load_example, load_text
 from modem_doctor.model.common import Line
 from modem_doctor.model.modem import ModemSession, facts, host_sim, sessions
 from modem_doctor.parse import PARSERS, parse, parse_lines
@@ -262,6 +262,18 @@ def test_pasted_transcripts_land_in_the_modem_area() -> None:
     assert [f.reason for _, f in facts(host, "call_ends")] == ["gsm-wcdma-option-unsubscribed"] * 2
     at = load_text(_text("at/mu609-registration-denied.txt"), "at.txt")
     assert [a.kind for a in at.artifacts] == ["at_transcript"]
+
+
+def test_forum_post_ati_answer_without_command_and_usbcomp() -> None:
+    # bundled example mc7455-usbcomp (OpenWrt forum 125706): an ATI answer pasted without
+    # 'ATI', then AT!USBCOMP? before and after the switch; the sentence after it stays prose
+    host = load_example("mc7455-usbcomp")
+    at = [(a.first_line, a.last_line) for a in host.artifacts if a.kind == "at_transcript"]
+    assert at == [(7, 15), (23, 37)]
+    ident, comp = [s for _, s in sessions(host)]
+    assert (ident.ident("model"), ident.ident("imei")) == ("MC7455", "359072062755802")
+    assert [(f.value, f.meaning) for f in comp.settings] == [("0000100D", "mbim"), ("0000010D", "qmi (rmnet)")]
+    assert host.unparsed == ()
 
 
 @pytest.mark.parametrize("kind", ["at_transcript", "qmicli", "uqmi", "mbimcli", "mmcli"])

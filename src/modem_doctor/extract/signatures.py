@@ -268,7 +268,10 @@ class DmesgSignature(Signature):
 
     _TIME = _re(r"^(?:<\d+>)?(?:\w+\s*:\s*\w+\s*:\s*)?\[\s*(\d+)\.(\d+)(?:\s*<\s*\d+\.\d+>)?\]")
     # any stamp a dmesg line can start with: seconds, -x facility:level, -T date, iso date
-    _STAMP = _re(r"^(?:<\d+>)?(?:\w+\s*:\s*\w+\s*:\s*)?\[\s*(?:\d+\.\d+|[A-Z][a-z]{2}\s)|^\d{4}-\d\d-\d\dT\d\d:")
+    _STAMP = _re(
+        r"^(?:<\d+>)?(?:\w+\s*:\s*\w+\s*:\s*)?\[\s*(?:\d+\.\d+|[A-Z][a-z]{2}[\s\d]|\+\d+\.\d+|<\s*\d+\.\d+>)"
+        r"|^\d{4}-\d\d-\d\dT\d\d:"
+    )
 
     def __init__(self) -> None:
         super().__init__(
@@ -276,7 +279,9 @@ class DmesgSignature(Signature):
             start=(
                 r"(?:<\d+>)?\[\s*\d+\.\d+(?:\s*<\s*\d+\.\d+>)?\]"
                 r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d+[+-]\d\d:?\d\d\s"  # dmesg --time-format iso
-                r"|\[(?:" + _DAY + r")\s+" + _MONTH + r"\s+\d+\s+\d\d:\d\d:\d\d\s+\d{4}\]"
+                r"|\[(?:" + _DAY + r")\s+" + _MONTH + r"\s+\d+\s+\d\d:\d\d:\d\d\s+\d{4}(?:\s*<\s*\d+\.\d+>)?\]"  # -T, -T -d
+                r"|\[<\s*\d+\.\d+>\]"  # --time-format delta
+                r"|\[" + _MONTH + r"\s?\d{1,2}\s\d\d:\d\d\]|\[\s*\+\d+\.\d+\]"  # -e / -H (reltime)
                 r"|(?:kern|user|daemon|syslog)\s*:(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s"
                 r"|usb\s+\d+-[\d.]+:\s+(?:new\s|New USB device|Product:|Manufacturer:|SerialNumber:|USB disconnect|reset\s)"
                 r"|usbcore:\s+registered new|(?:option|qmi_wwan|cdc_ether|cdc_wdm|cdc_mbim|cdc_ncm|huawei_cdc_ncm|rndis_host|cdc_acm|sierra|qcserial)\d*\s+\d+-[\d.]+:\d+\.\d+:?\s"
@@ -404,7 +409,14 @@ class LogreadSignature(Signature):
     """Syslog lines (logread, /var/log/messages, journalctl): each begins with a date."""
 
     def __init__(self) -> None:
-        super().__init__("logread", start=_LOG_SYSLOG, heads="MTWFSJAOND\\d")
+        super().__init__("logread", start=_LOG_SYSLOG, heads="MTWFSJAOND\\dkumdaslncf")
+
+    # 'dmesg --time-format iso' stamps: a comma before the microseconds and the offset;
+    # syslog's ISO stamps have a dot or no fraction, and a host name after them.
+    _DMESG_ISO = _re(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d+[+-]\d\d:?\d\d\s")
+
+    def accepts(self, state: BlockState, text: str, raw: str) -> bool:
+        return super().accepts(state, text, raw) and not (text[:1].isdigit() and self._DMESG_ISO.match(text))
 
     def prefixed(self, state: BlockState) -> bool:
         return True
@@ -467,23 +479,45 @@ class AtSignature(Signature):
     def __init__(self) -> None:
         super().__init__(
             "at_transcript",
-            start=r"(?:AT(?:[+^!$%&*#]\S*|I\d?|E\d|Z|D\S+)?\s*$|" + _AT_RESPONSE + r")",
+            # an ATI answer pasted without its command starts with 'Manufacturer: '
+            start=r"(?:AT(?:[+^!$%&*#]\S*|I\d?|E\d|Z|D\S+)?\s*$|Manufacturer: \S|" + _AT_RESPONSE + r")",
             member=(
                 r"(?:AT(?:[+^!$%&*#]\S*|I\d?|E\d|Z|D\S+)?\s*$|OK$|ERROR$|NO CARRIER$|RDY$|[+^!$*][A-Z0-9]+:"
-                r"|[A-Za-z][\w .()-]{0,30}:\s+\S|[\w.,()/\\\"-]+(?: [\w.,()/\\\"-]+){0,5}$)"
+                r"|[A-Za-z][\w .()-]{0,30}:\s+\S|[\w.,:()/\\\"-]+(?: [\w.,:()/\\\"-]+){0,5}$)"
             ),
             min_lines=2,
-            heads="A+^!",
+            heads="A+^!M",
         )
 
     _ANSWER = _re(r"[+^!$][A-Z0-9]+:|[A-Za-z][\w .()-]{0,30}:\s+\S")
+    _COMMAND = _re(r"AT(?:[+^!$%&*#]\S*|I\d?|E\d|Z|D\S+)?\s*$")
+    _FINAL = _re(r"(?:OK|ERROR|NO CARRIER)$|\+CM[ES] ERROR:")
+    _PREFIXED = _re(r"[+^!$*][A-Z0-9]+:")
+    _BOOT = frozenset(("RDY", "PB DONE", "SMS DONE", "Call Ready", "SMS Ready"))
+    # commands whose answer is bare text: identity (ATI, +CGMI...), IMSI, ICCID
+    _BARE_ANSWERS = _re(r"AT(?:I\d?|\+C?G(?:MI|MM|MR|SN)|\+CIMI|\+CCID|\^ICCID|\+QCCID)\S*\s*$")
 
     def accepts(self, state: BlockState, text: str, raw: str) -> bool:
-        return super().accepts(state, text, raw) and not PROSE.match(text)
+        if not super().accepts(state, text, raw) or PROSE.match(text):
+            return False
+        # After a final result code only a new command, an unsolicited result code or a
+        # start-up word can follow; a bare short line there is the user talking again.
+        if state.data.get("final"):
+            return bool(self._COMMAND.match(text) or self._PREFIXED.match(text) or self._FINAL.match(text)
+                        or text in self._BOOT)
+        if self._COMMAND.match(text) or self._ANSWER.match(text) or self._FINAL.match(text) or text in self._BOOT:
+            return True
+        # a bare line (no prefix, no 'Key: value') answers only ATI-like commands
+        return bool(state.data.get("bare"))
 
     def note(self, state: BlockState, text: str) -> None:
         if self._ANSWER.match(text):
             state.data["answers"] = True
+        if self._FINAL.match(text):
+            state.data["final"] = True
+        elif self._COMMAND.match(text):
+            state.data["final"] = False
+            state.data["bare"] = bool(self._BARE_ANSWERS.match(text))
 
     def finish(self, state: BlockState, command_kind: Optional[str]) -> Optional[str]:
         # 'AT+CFUN=1,1' / 'OK' alone says nothing about the modem: from content alone a
@@ -529,14 +563,24 @@ class MmcliSignature(Signature):
 
 
 DMESG = DmesgSignature()
+# 'route -n' (net-tools, BusyBox) and 'route -A inet6 -n': a title, a heading, then rows
+_ROUTE_N_HEADER = r"Kernel IP(?:v6)? routing table\s*$|Destination\s+(?:Gateway\s+Genmask|Next\s+Hop)\s+Flags?\b"
+_ROUTE_N_ROW = (
+    r"(?:\d{1,3}\.){3}\d{1,3}\s+(?:\d{1,3}\.){3}\d{1,3}\s+(?:\d{1,3}\.){3}\d{1,3}\s+[A-Z!]+\s+-?\d+\s+\d+\s+\d+(?:\s+\S+)?\s*$"
+    r"|[0-9a-fA-F:]*:[0-9a-fA-F:]*/\d{1,3}\s+[0-9a-fA-F:]+\s+[A-Za-z!]+\s+-?\d+\s+\d+\s+\d+(?:\s+\S+)?\s*$"
+)
 _IFACE_STATE = r"(?:UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|LOWERLAYERDOWN)"
 _LOG_SYSLOG = (
     r"(?:" + _DAY + r"\s+" + _MONTH + r"\s+\d{1,2}\s+\d\d:\d\d:\d\d\s+\d{4}\s+[\w]+\.[\w]+\s+\S"
     r"|" + _MONTH + r"\s+\d{1,2}\s+\d\d:\d\d:\d\d\s+\S+\s+(?:\w+\.\w+\s+)?[\w./@-]+(?:\[\d+\])?:"
-    r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*\s+\S+\s+[\w./@-]+(?:\[\d+\])?:)"
+    r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*\s+\S+\s+[\w./@-]+(?:\[\d+\])?:"
+    # the date cut off, as wikis and blogs quote logread: 'daemon.notice netifd: ...'
+    r"|(?:kern|user|mail|daemon|auth|authpriv|syslog|lpr|news|uucp|cron|ftp|local[0-7])"
+    r"\.(?:emerg|alert|crit|err|warn|warning|notice|info|debug)\s+[\w./@-]+(?:\[\d+\])?:(?:\s|$))"
 )
 
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
+_UCI_WORD = r"(?:'[\w-]+'|\"[\w-]+\"|[\w-]+)"
 _LOWER_DIGIT = _LOWER + "0123456789"
 
 SIGNATURES: Tuple[Signature, ...] = (
@@ -583,8 +627,13 @@ SIGNATURES: Tuple[Signature, ...] = (
     ),
     Signature(
         "uci_config",
-        start=r"(?:package\s+[\w-]+\s*$|config\s+[\w-]+(?:\s+(?:'[^']*'|\"[^\"]*\"|[\w-]+))?\s*$)",
-        member=r"(?:option|list)\s+[\w-]+(?:\s+\S.*)?$|config\s+[\w-]+|package\s+[\w-]+\s*$|#",
+        # uci before 2011 quoted the section type and option names too: "config 'interface' 'wan'"
+        start=r"(?:package\s+" + _UCI_WORD + r"\s*$|config\s+" + _UCI_WORD + r"(?:\s+(?:'[^']*'|\"[^\"]*\"|[\w-]+))?\s*$)",
+        # an elision mark ('[...]') stands for options left out: the section goes on after it
+        member=(
+            r"(?:option|list)\s+" + _UCI_WORD + r"(?:\s+\S.*)?$|config\s+['\"]?[\w-]+|package\s+" + _UCI_WORD + r"\s*$|#"
+            r"|(?:\[\s*(?:\.\.\.|\u2026)\s*\]|\.\.\.|\u2026)$"
+        ),
         min_lines=2,
         heads="pc",
     ),
@@ -625,9 +674,17 @@ SIGNATURES: Tuple[Signature, ...] = (
         start=(
             r"(?:default\s+(?:via|dev|from|proto|table)\s|(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?\s+(?:via|dev|proto|scope|from|nhid)\s"
             r"|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?\s+(?:via|dev|from|proto|metric|nhid)\s"
-            r"|(?:unreachable|blackhole|prohibit|local|broadcast|multicast|anycast|throw)\s+[\d.:a-f/]+|nexthop\s)"
+            r"|(?:unreachable|blackhole|prohibit|local|broadcast|multicast|anycast|throw)\s+[\d.:a-f/]+|nexthop\s"
+            r"|" + _ROUTE_N_HEADER + r")"
         ),
-        heads="\\d:abcdeflmnptu",
+        member=(
+            r"(?:default\s+(?:via|dev|from|proto|table)\s|(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?\s+(?:via|dev|proto|scope|from|nhid)\s"
+            r"|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?\s+(?:via|dev|from|proto|metric|nhid)\s"
+            r"|(?:unreachable|blackhole|prohibit|local|broadcast|multicast|anycast|throw)\s+[\d.:a-f/]+|nexthop\s"
+            r"|" + _ROUTE_N_HEADER + r"|" + _ROUTE_N_ROW + r")"
+        ),
+        hinted=_ROUTE_N_ROW,
+        heads="\\d:abcdeflmnptuKD",
     ),
     Signature(
         "ifconfig",

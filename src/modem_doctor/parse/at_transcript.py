@@ -440,6 +440,15 @@ def _response(c: Collector, st: _State, text: str, line: Line) -> bool:
                 c.ident(("manufacturer", "model")[len(st.block) - 1], text, line)
             return True
         return False
+    if not st.base:
+        # an ATI answer pasted without its command: only its 'Key: value' lines are sure
+        key, sep, value = text.partition(":")
+        field = _ATI_KEYS.get(key.strip().lower())
+        if sep and field is not None:
+            if field:
+                c.ident(field, value, line)
+            return True
+        return False
     if st.base in _IDENT_COMMANDS:
         field = _IDENT_COMMANDS[st.base]
         if field:
