@@ -37,3 +37,17 @@ def test_pin_inside_at_command_in_parse_json(capsys: pytest.CaptureFixture) -> N
     shared = _json(capsys, ["parse", "--example", "rm502q-sim-pin", "--format", "json", "--share"])
     assert "1234" not in shared and "2345" not in shared
     assert "AT+CLCK=" in shared  # the command is still shown, only the PIN is gone
+
+
+def test_kernel_log_serial_and_its_parsed_copies(capsys: pytest.CaptureFixture) -> None:
+    # t77w968-enum line 50: '[ 1990.292146] usb 4-1: SerialNumber: 0123456789ABCDEF'; the log
+    # parser keeps the value again as the event's detail and attribute.
+    plain = _json(capsys, ["parse", "--example", "t77w968-enum", "--format", "json"])
+    assert plain.count("0123456789ABCDEF") >= 3
+    shared = _json(capsys, ["parse", "--example", "t77w968-enum", "--format", "json", "--share"])
+    assert "0123456789ABCDEF" not in shared
+    event = next(
+        e for item in json.loads(shared)["logs"] for e in item["value"]["events"] if e["line"] == 50
+    )
+    assert event["text"].endswith("usb 4-1: SerialNumber: " + event["detail"])
+    assert event["detail"].startswith("[SERIAL-") and event["attrs"] == [["serialnumber", event["detail"]]]
