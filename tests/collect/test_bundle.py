@@ -254,3 +254,14 @@ def test_replay_of_bundles_collected_in_the_lab(name: str, active: int, codes: l
     doc = diagnose(host).to_json()
     assert [m["model"] for m in doc["modems"]] == ["MU609"] and doc["modems"][0]["active_config"] == active
     assert [f["code"] for f in doc["findings"] if f["severity"] in ("error", "warning")] == codes
+
+
+def test_manifest_kind_used_for_ids_this_version_does_not_know() -> None:
+    data = _tar({"manifest.json": json.dumps({"schema": "modem-doctor/bundle/1", "captures": [
+        {"id": "uci.wireless", "kind": "uci_show", "command": "uci show wireless", "rc": 0, "ms": 1, "flags": []},
+        {"id": "future.thing", "kind": "no_such_parser", "command": "x", "rc": 0, "ms": 1, "flags": []}]}).encode(),
+        "captures/uci.wireless.txt": b"wireless.radio0=wifi-device\nwireless.radio0.channel='36'\n",
+        "captures/future.thing.txt": b"something\n"})
+    bundle = bundle_from_bytes(data, "new")
+    assert [c.kind for c in bundle.captures] == ["uci_show", None]
+    assert [e.blocks[0].kind for e in extractions(bundle)] == ["uci_show"]

@@ -50,11 +50,20 @@ class CaptureResult:
     data: bytes  # standard output, as bounded by the collector
     stderr: str = ""
     flags: Tuple[str, ...] = ()  # 'timeout', 'truncated'
+    recorded_kind: Optional[str] = None  # the kind a saved manifest names
 
     @property
     def kind(self) -> Optional[str]:
+        """The parser kind: this version's spec for the id, else the kind the manifest
+        recorded (a bundle from a newer collector) when a parser of that kind exists."""
         spec = spec_for(self.id)
-        return spec.kind if spec is not None else None
+        if spec is not None:
+            return spec.kind
+        if self.recorded_kind:
+            from ..parse import PARSERS
+
+            return self.recorded_kind if self.recorded_kind in PARSERS else None
+        return None
 
     @property
     def binary(self) -> bool:
@@ -170,9 +179,14 @@ class Bundle:
         data = self.to_bytes()
         directory = os.path.dirname(os.path.abspath(path))
         temp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-        with open(temp, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
+        try:
+            with open(temp, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except OSError:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise
 
 
 def _add(tar: tarfile.TarFile, name: str, data: bytes, mtime: int) -> None:
@@ -374,8 +388,9 @@ def _read_tar(handle: Any, path: str, size: int) -> Bundle:
         flags = entry.get("flags") if isinstance(entry.get("flags"), list) else []
         rc = entry.get("rc") if isinstance(entry.get("rc"), int) else None
         ms = entry.get("ms") if isinstance(entry.get("ms"), int) else 0
+        kind = entry.get("kind") if isinstance(entry.get("kind"), str) else None
         captures.append(CaptureResult(entry["id"], str(entry.get("command", "")), rc, ms, members[file_name],
-                                      str(entry.get("stderr", "")), tuple(str(f) for f in flags)))
+                                      str(entry.get("stderr", "")), tuple(str(f) for f in flags), kind))
     meta = {k: v for k, v in manifest.items() if k not in ("schema", "captures", "problems")}
     problems = manifest.get("problems") if isinstance(manifest.get("problems"), list) else []
     return Bundle(tuple(captures), meta, tuple(str(p) for p in problems), os.path.basename(path))
