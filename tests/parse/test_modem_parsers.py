@@ -284,3 +284,8 @@ def test_registered_and_refuses_non_text(kind: str) -> None:
     with pytest.raises(InputError):
         parse_lines(kind, "AT+CSQ")  # type: ignore[arg-type]
     assert parse_lines(kind, (Line(7, ""),)).value.is_empty
+
+
+def test_uqmi_survives_absurd_nesting() -> None:
+    result = parse("uqmi", '{"a":' * 50000 + "1" + "}" * 50000)
+    assert result.value.is_empty and result.unparsed[0].reason == "broken JSON"

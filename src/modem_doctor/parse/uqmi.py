@@ -241,7 +241,7 @@ def _flush_object(w: _Walk, buffer: List[Line]) -> None:
     raw = "\n".join(line.text for line in buffer)
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly nested text, never uqmi's
         # Cut short (a paste that ends early): read what the key/value lines say.
         data = {}
         for line in buffer:
