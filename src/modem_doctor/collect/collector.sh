@@ -127,9 +127,10 @@ md_run() {
 	md_to=
 	[ -s "$W/to" ] && read -r md_to < "$W/to"
 	[ "$md_to" = "$MD_SEQ" ] && md_flags=timeout
-	set -- $(wc -c "$W/o" "$W/e")
-	md_out=$1
-	md_err=$3
+	# One fork for both sizes; relative names keep a space in $W out of the word split.
+	set -- $(cd "$W" && wc -c o e)
+	md_out=${1:-0}
+	md_err=${3:-0}
 	if [ "$md_out" -ge "$md_max" ]; then
 		md_flags=${md_flags:+$md_flags,}truncated
 		# The writer may still be alive between its last write and SIGPIPE.
