@@ -111,7 +111,7 @@ def test_apn_refused_with_the_configured_apn() -> None:
     assert finding.title == ("The network refuses the APN 'skinnybroadband' "
                              "(#33 Requested service option not subscribed)")
     assert [e.text.strip() for e in finding.evidence][-1] == "option apn 'skinnybroadband'"
-    assert "uci set network.IFACE.apn=" in finding.fix
+    assert "uci set network.skinny.apn='OPERATOR_APN'; uci commit network; ifup skinny." in finding.fix
 
 
 def test_apn_refused_at_notes_the_modem_context() -> None:
@@ -137,7 +137,7 @@ def test_ipv6_refused_with_ipv4v6_configured() -> None:
     assert finding.title == "The network refuses the IP type asked for (#50 PDP type IPv4 only allowed on the IPv6 call)"
     assert [e.text.strip() for e in finding.evidence] == [
         "error: couldn't start network: QMI protocol error (14): 'CallFailed'", "option pdptype 'ipv4v6'"]
-    assert "pdptype='ipv4'" in finding.fix
+    assert finding.fix.endswith("uci set network.lte.pdptype='ipv4'; uci commit network; ifup lte.")
 
 
 def test_ipv4v6_on_the_case_3g_module_warns() -> None:

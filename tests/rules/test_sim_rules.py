@@ -82,6 +82,7 @@ def test_pin_needed_cites_the_configured_pincode() -> None:
     # a real qmi interface (LuCI, luci#5283) has no pincode: the finding says none is configured
     (finding,) = _findings(sim002, "modem/qmicli/mu609-pin-required.txt", "uci/network_qmi_luci5283.conf")
     assert "none is configured" in finding.title
+    assert "uci set network.skinny.pincode='PIN'" in finding.fix
 
 
 @pytest.mark.parametrize("relative", [

@@ -366,6 +366,13 @@ def cellular_interfaces(host: Any, protos: Tuple[str, ...] = CELLULAR_PROTOS) ->
     return tuple(latest.values())
 
 
+def iface_name(section: Any, default: str = "IFACE") -> str:
+    """The UCI interface name to put in a suggested command: only a valid UCI name
+    ([A-Za-z0-9_]) is used, so a pasted oddity never ends up in a shell line."""
+    name = str(getattr(section, "name", "") or "")
+    return name if re.match(r"^[A-Za-z0-9_]+$", name) else default
+
+
 def option_line(section: Any, name: str) -> int:
     option = section.option(name) if hasattr(section, "option") else None
     return int(getattr(option, "line", 0) or getattr(section, "line", 0) or 0)

@@ -30,7 +30,7 @@ from typing import Iterator, List, Optional
 
 from ..model.common import Evidence
 from ..model.findings import Finding, Severity
-from ..model.modem import cellular_interfaces, facts, ifstatus_errors, option_line, proto_events
+from ..model.modem import cellular_interfaces, facts, iface_name, ifstatus_errors, option_line, proto_events
 from ..parse._modem_common import call_end
 from . import Rule
 from .context import Context
@@ -54,11 +54,13 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not evidence:
         return
     configured: Optional[str] = None
+    iface = "IFACE"
     support: List[Evidence] = []
     for artifact, section in cellular_interfaces(ctx.host):
         value = section.get("apn")
         if value is not None:
             configured = value
+            iface = iface_name(section)
             support.append(ctx.cite(artifact, option_line(section, "apn")))
     notes: List[str] = []
     contexts = [(a, c) for a, c in facts(ctx.host, "contexts") if c.apn]
@@ -81,7 +83,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     fix = advice or "Set the operator's APN on the cellular interface."
     if notes:
         fix += " Note: " + "; ".join(notes) + "."
-    fix += " Then: uci set network.IFACE.apn='OPERATOR_APN'; uci commit network; ifup IFACE."
+    fix += " Then: uci set network.%s.apn='OPERATOR_APN'; uci commit network; ifup %s." % (iface, iface)
     yield Finding(
         code=RULE.code,
         severity=Severity.ERROR,

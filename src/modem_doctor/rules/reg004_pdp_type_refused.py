@@ -27,7 +27,7 @@ from typing import Iterator, List, Optional
 
 from ..model.common import Evidence
 from ..model.findings import Finding, Severity
-from ..model.modem import call_family, cellular_interfaces, facts, option_line, proto_events
+from ..model.modem import call_family, cellular_interfaces, facts, iface_name, option_line, proto_events
 from ..parse._modem_common import call_end
 from . import Rule
 from .context import Context
@@ -50,11 +50,13 @@ def check(ctx: Context) -> Iterator[Finding]:
     if families == {6} and "IPv6" not in cause:
         cause += " on the IPv6 call"  # the IPv4 call went through: only the IPv6 half is refused
     pdptype: Optional[str] = None
+    iface = "IFACE"
     support: List[Evidence] = []
     for artifact, section in cellular_interfaces(ctx.host, ("qmi", "mbim", "ncm", "modemmanager", "wwan")):
         value = section.get("pdptype") or section.get("iptype")
         if value:
             pdptype = value.lower()
+            iface = iface_name(section)
             support.append(ctx.cite(artifact, option_line(section, "pdptype" if section.get("pdptype") else "iptype")))
     for artifact, event in proto_events(ctx.host, "CALL_FAILED"):
         if _V6.search(event.detail):
@@ -73,10 +75,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     title = "The network refuses the IP type asked for" + (" (%s)" % cause if cause else "")
     if severity is Severity.WARNING:
         title = "pdptype '%s' on a 3G module: dual-stack contexts are rarely offered on 3G" % pdptype
-    fix = ("Set pdptype 'ipv4': uci set network.IFACE.pdptype='ipv4'; uci commit network; ifup IFACE. "
+    command = "uci set network.%s.pdptype='ipv4'; uci commit network; ifup %s." % (iface, iface)
+    fix = ("Set pdptype 'ipv4': " + command + " "
            "OpenWrt's qmi handler fails the whole interface when the IPv6 call fails, even with IPv4 connected.")
     if advice and severity is Severity.ERROR:
-        fix = advice + " uci set network.IFACE.pdptype='ipv4'; uci commit network; ifup IFACE."
+        fix = advice + " " + command
     yield Finding(
         code=RULE.code,
         severity=severity,

@@ -30,7 +30,7 @@ from typing import Iterator, List
 
 from ..model.common import Evidence
 from ..model.findings import Finding, Severity
-from ..model.modem import cellular_interfaces, facts, host_sim, ifstatus_errors, option_line, proto_events
+from ..model.modem import cellular_interfaces, facts, host_sim, iface_name, ifstatus_errors, option_line, proto_events
 from . import Rule
 from .context import Context
 
@@ -69,7 +69,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     pincode = ""
     pincode_ev: List[Evidence] = []
+    iface = "IFACE"
     for artifact, section in cellular_interfaces(ctx.host):
+        iface = iface_name(section)
         value = section.get("pincode")
         if value:
             pincode = value
@@ -94,8 +96,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                "the counter resets, then ifup the interface.")
     elif "PIN_NOT_SPECIFIED" in codes or (waits and not pincode):
         title = "The SIM waits for its PIN and none is configured"
-        fix = ("Set the SIM's PIN as option pincode on the cellular interface (uci set network.IFACE.pincode='PIN'), "
-               "or disable the PIN in a phone.")
+        fix = ("Set the SIM's PIN as option pincode on the cellular interface (uci set network.%s.pincode='PIN'), "
+               "or disable the PIN in a phone." % iface)
     else:
         title = "The SIM waits for its PIN"
         fix = "Check that pincode is the SIM's PIN; enter it once by hand and look at the tries left."
