@@ -51,3 +51,18 @@ def test_kernel_log_serial_and_its_parsed_copies(capsys: pytest.CaptureFixture) 
     )
     assert event["text"].endswith("usb 4-1: SerialNumber: " + event["detail"])
     assert event["detail"].startswith("[SERIAL-") and event["attrs"] == [["serialnumber", event["detail"]]]
+
+
+CORPUS = Path(__file__).parent / "fixtures" / "corpus" / "usb-listings"
+
+
+@pytest.mark.parametrize("command", ["parse", "explain"])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_serial_in_a_qualcomm_product_string(capsys: pytest.CaptureFixture, command: str, fmt: str) -> None:
+    # 'S:  Product=SDXPRAIRIE-MTP _SN:719AB680' beside 'S:  SerialNumber=719ab680' (Compal RXM-G1)
+    path = str(CORPUS / "05c6_9091_linux-usb-20230608-compal-rxm-g1.txt")
+    plain = _json(capsys, [command, path, "--format", fmt])
+    assert "719AB680" in plain  # the product string is shown: the check below can fail
+    shared = _json(capsys, [command, path, "--format", fmt, "--share"])
+    assert "719ab680" not in shared.lower()
+    assert "SDXPRAIRIE-MTP _SN:[SERIAL-" in shared

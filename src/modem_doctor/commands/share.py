@@ -32,10 +32,16 @@ _SECRET_NAME = re.compile(
 _KERNEL_SERIAL = re.compile(r"(?m)(\busb \S+: SerialNumber:[ \t]+)(\S.*?)[ \t]*$")
 
 
+# Qualcomm SDX modems repeat the serial in their product string ('SDXBAAGHA-IDP _SN:39A8D3E4');
+# another redact gap (test_redact.py::test_serial_repeated_in_a_qualcomm_product_string_is_redacted).
+_PRODUCT_SERIAL = re.compile(r"(?i)(\b_SN:)([0-9a-f]{6,16})\b")
+
+
 class _ShareRedactor(Redactor):
     def __init__(self) -> None:
         super().__init__()
         self._rules.append((_KERNEL_SERIAL, self._serial_group2))
+        self._rules.append((_PRODUCT_SERIAL, self._serial_group2))
 
 
 def share_text(text: str) -> str:
