@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 # path under tests/fixtures -> kinds of the blocks found, in order. Empty where the text has
 # no output we can recognise without its command: 'ls /dev' in columns, 'uname -r', a
-# Debian os-release, 'route -n' (no parser), 'apk info' (names only).
+# Debian os-release, 'apk info' (names only).
 KINDS = {
     "log/case-we826-dmesg-grep.txt": ('dmesg',),
     "log/forum-26730-dmesg-grep-usb.txt": ('dmesg', 'dmesg'),
@@ -88,9 +88,9 @@ KINDS = {
     "net/ls_missing_gnu_host.txt": (),
     "net/ls_sys_class_net_host.txt": (),
     "net/nettools_ifconfig_a_host.txt": ('ifconfig',),
-    "net/route6_n_nettools_host.txt": (),
-    "net/route_n_busybox_host.txt": (),
-    "net/route_n_nettools_host.txt": (),
+    "net/route6_n_nettools_host.txt": ('ip_route',),
+    "net/route_n_busybox_host.txt": ('ip_route',),
+    "net/route_n_nettools_host.txt": ('ip_route',),
     "net/ubus_dump_luci3076_fragment.txt": ('ifstatus',),
     "net/ubus_dump_luci3076_qmi_fragment.txt": ('ifstatus',),
     "packages/forum-23225-opkg-update-no-connection.txt": ('opkg_errors',),

@@ -36,6 +36,8 @@ _GLUED_PROMPT = lazy(r"(?<=\S)(?=(?:root|admin)@[\w.-]{1,64}:[^\s#$]{0,200}\s?[#
 _OPTS = r"(?:\s+-{1,2}[\w-]+(?:=\S+)?)*"
 _PIPE = r"(?:\s*\|.*)?"
 _PATHS = r"(?:\s+[/~][^\s|;]*)+"
+# ubus's own options before the command: -S (compact output), -v, -t <timeout>, -s <socket>
+_UBUS_OPTS = r"(?:\s+-[SvV]+|\s+-[tsmM]\s+\S+)*"
 _BARE_SHAPES: Tuple[Pattern[str], ...] = tuple(
     lazy(shape + r"\s*$")
     for shape in (
@@ -50,7 +52,9 @@ _BARE_SHAPES: Tuple[Pattern[str], ...] = tuple(
         r"opkg\s+(?:update|upgrade|install|remove|list|list-installed|list_installed|list-upgradable|info|find|files|whatdepends|depends)(?:\s+\S+)*" + _PIPE,
         r"apk\s+(?:add|del|update|upgrade|list|info|search|fix)(?:\s+\S+)*" + _PIPE,
         r"uci(?:\s+-\w+(?:\s+/\S+)?)*\s+(?:show|export|get|set|add|add_list|del_list|delete|commit|revert|changes|batch|rename|reorder)(?:\s+\S+)*" + _PIPE,
-        r"ubus\s+(?:call|list|-v\s+list)\s+\S+(?:\s+\S+)*" + _PIPE,
+        r"ubus" + _UBUS_OPTS + r"\s+(?:call|list)\s+\S+(?:\s+\S+)*" + _PIPE,
+        # 'route -n', 'route -A inet6 -n': options needed, 'route' alone is a word in prose
+        r"route(?:\s+(?:-[\w-]+|inet6?))+" + _PIPE,
         r"(?:modprobe|insmod|rmmod|modinfo)\s+[\w-]+(?:\s+\S+=\S+)*",
         r"(?:usbmode|usb_modeswitch)(?:\s+\S+)+",
         r"(?:qmicli|uqmi|umbim|mbimcli|sms_tool|comgt|gcom|picocom|minicom|atinout|socat)(?:\s+\S+)+" + _PIPE,
@@ -68,7 +72,7 @@ _PROGRAMS = frozenset(
     "head grep find ip ifconfig ifstatus ifup ifdown echo opkg apk uci ubus modprobe insmod rmmod "
     "modinfo usbmode usb_modeswitch qmicli uqmi umbim mbimcli sms_tool comgt gcom picocom minicom "
     "atinout socat service sysupgrade firstboot wifi ping traceroute nslookup journalctl systemctl "
-    "lsblk sed".split()
+    "lsblk sed route".split()
 )
 # Words that show a line is a sentence, not a command ("opkg install is not working").
 _STOPWORDS = frozenset(
@@ -201,9 +205,9 @@ _KIND_BY_COMMAND: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
         ("ubus_board", r"^ubus\s+call\s+system\s+board\b"),
         ("uname", r"^uname\b|^cat\s+/proc/version\b"),
         ("ip_addr", r"^ip\s+(?:-\S+\s+)*(?:a|ad|addr|address|l|li|link)\b"),
-        ("ip_route", r"^ip\s+(?:-\S+\s+)*(?:r|ro|route)\b"),
+        ("ip_route", r"^ip\s+(?:-\S+\s+)*(?:r|ro|route)\b|^route(?:\s+(?:-[\w-]+|inet6?))*\s*$"),
         ("ifconfig", r"^ifconfig\b"),
-        ("ifstatus", r"^ifstatus\s+\S+|^ubus\s+call\s+network\.interface(?:\.\S+)?\s+status\b"),
+        ("ifstatus", r"^ifstatus\s+\S+|^ubus\s+call\s+network\.interface(?:\.\S+)?\s+status\b|^ubus\s+call\s+network\.interface\s+dump\b"),
         ("ls_dev", r"^ls\b.*\s/(?:dev|sys/class/net|sys/class/tty|sys/bus/usb)"),
         ("qmicli", r"^qmicli\b"),
         ("mbimcli", r"^mbimcli\b"),
@@ -214,12 +218,17 @@ _KIND_BY_COMMAND: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
 )
 
 
+_UBUS_OPTIONS = lazy(r"^ubus" + _UBUS_OPTS + r"(?=\s)")
+
+
 def kind_for_command(command: str) -> Optional[str]:
     """The kind of output ``command`` prints, when it is one we parse."""
     candidate = command.strip()
     if candidate.startswith("sudo "):
         candidate = candidate[5:].lstrip()
     first = candidate.split("|", 1)[0].strip()
+    if first.startswith("ubus ") and " -" in first:
+        first = _UBUS_OPTIONS.sub("ubus", first, count=1)  # 'ubus -S call ...' prints what 'ubus call' does
     for kind, pattern in _KIND_BY_COMMAND:
         if pattern.search(first):
             return kind
