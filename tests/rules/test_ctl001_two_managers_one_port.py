@@ -59,6 +59,13 @@ def test_timeouts_alone_warn() -> None:
     assert len(finding.evidence) == 4 and "ps | grep" in finding.fix
 
 
+def test_start_network_timing_out_warns() -> None:
+    # openwrt#18727 (ZTE MF286C): registration passes, --start-network times out
+    (finding,) = _findings(_text("modem/logs/openwrt-18727-mf286c-timeout.txt"))
+    assert finding.severity is Severity.WARNING
+    assert [e.line for e in finding.evidence] == [8]
+
+
 def test_a_hung_uqmi_in_ps_warns() -> None:
     # openwrt#10472: qmi.sh waits behind a uqmi that never returns
     (finding,) = _findings(_text("modem/uqmi/openwrt-10472-hung-uqmi-ps.txt"))

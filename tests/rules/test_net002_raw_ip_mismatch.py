@@ -56,5 +56,6 @@ def test_uqmi_unable_to_read_the_format_is_cited() -> None:
 def test_handled_or_healthy_stays_silent() -> None:
     assert _findings("pastes/forum-188967-mf286d.txt") == []  # 'Device does not support 802.3 mode. Informing dr'
     assert _findings("modem/qmicli/ec25-raw-ip-only.txt") == []  # raw-ip, nothing failing
+    assert _findings("modem/logs/openwrt-18727-mf286c-timeout.txt") == []  # raw-ip set; the call itself times out
     assert _findings("log/github-lede-238-logread-uqmi.txt") == []
     assert _findings("modem/uqmi/openwrt-9664-data-format-unknown.txt") == []  # no failing data path shown
