@@ -124,9 +124,12 @@ def check(ctx: Context) -> Iterator[Finding]:
             zone_of.setdefault(network, zone_name)
             if _option_value(zone, "masq")[:1] == ("1",):
                 masq_networks.add(network)
+    # In the zone named 'wan' is in the wan zone, whether or not its 'masq' line was shown
+    # (guides elide it: 'option name wan / [...] / list network wwan').
+    in_wan = set(_option_value(wan[1], "network")) if wan is not None else set()
     for artifact, section, reason in _modem_interfaces(ctx):
         name = section.name
-        if name in masq_networks:
+        if name in masq_networks or name in in_wan:
             continue
         evidence: List[Evidence] = [ctx.cite(artifact, section.line)] if section.line else []
         proto_option = _option(section, "proto")
