@@ -37,6 +37,27 @@ BUSYBOX = next((p for p in ("/bin/busybox", "/usr/bin/busybox") if os.path.exist
 _COUNT = [0]
 
 
+def _processes_of(uid: int) -> List[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def _sweep_stale_accounts() -> None:
+    """Remove accounts this rig made in runs that were killed before their clean-up
+    (the name carries the creating process's PID; only dead creators' accounts go)."""
+    for entry in pwd.getpwall():
+        match = re.fullmatch(r"mdc(\d+)x\d+", entry.pw_name)
+        if match and not os.path.exists(f"/proc/{match.group(1)}") and not _processes_of(entry.pw_uid):
+            subprocess.run(["userdel", "-f", entry.pw_name], capture_output=True)
+
+
 def _user_name() -> str:
     """An account per rig: test runs in parallel (other sessions, xdist) never share one."""
     _COUNT[0] += 1
@@ -190,6 +211,7 @@ class FakeRouter:
 
     # -- the server ----------------------------------------------------------------------------
     def _account(self) -> Tuple[int, int]:
+        _sweep_stale_accounts()
         try:
             entry = pwd.getpwnam(self.user)
         except KeyError:
@@ -294,7 +316,13 @@ class FakeRouter:
     def cleanup(self) -> None:
         self.stop()
         if self.created_user:
-            subprocess.run(["userdel", self.user], capture_output=True)
+            # dropbear's per-connection children may still be exiting: userdel refuses a
+            # user with processes (exit 8), so wait for them briefly, then force.
+            uid = pwd.getpwnam(self.user).pw_uid
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and _processes_of(uid):
+                time.sleep(0.05)
+            subprocess.run(["userdel", "-f", self.user], capture_output=True)
         shutil.rmtree(self.base, ignore_errors=True)
 
     def __enter__(self) -> "FakeRouter":
