@@ -301,3 +301,19 @@ def test_login_through_the_ssh_agent(router, monkeypatch, tmp_path: Path) -> Non
     finally:
         agent.terminate()  # by its own PID
         agent.wait(timeout=5)
+
+
+def test_uci_present_decides_the_modem_interfaces(router) -> None:
+    """With uci on the router, modem interfaces come from `uci -q show network` (a real
+    OpenWrt 23.05.5 one: lan/wan/wan6 only, so no ifstatus is taken), not from the file."""
+    rig.case_we826(router)
+    shown = rig.fixture_text("uci/uci_show_network_openwrt_23.05.5.txt")
+    router.stub("uci", "show network", shown)
+    router.stub("uci", "-q show network", shown)
+    router.file("etc/config/network", rig.fixture_text("uci/network_qmi_aligned_luci840.conf"))
+    router.start()
+    bundle = collect_ssh(router.target, **router.ssh_options())
+    assert bundle.capture("uci.network").status == "ok"
+    assert not [c.id for c in bundle.captures if c.id.startswith("ifstatus.")]
+    host = load_bundle(bundle)
+    assert host.uci and not host.problems
