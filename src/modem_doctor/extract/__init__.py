@@ -163,6 +163,10 @@ class _Builder:
         self.raw_lengths: List[int] = [0]
         self.soft_breaks: Set[int] = set()
         self.wrap_width: Optional[int] = None  # the width the text was wrapped at, if it was
+        # A wrapped text with no two spaces together anywhere had its spaces squeezed after
+        # the wrapping: the pieces are shorter than the width they were cut at.
+        self.squeezed = False
+        self.next_text = ""  # the line after the one being fed (stripped), in wrapped text
 
     # --- block life cycle -------------------------------------------------------------
 
@@ -337,13 +341,22 @@ class _Builder:
             # log whose every line starts with a stamp, a line without one is the rest of
             # the line before, even when spaces squeezed since then blur the widths.
             fits = previous + 1 + len(first_word) > width and (len(text) <= width or " " not in text)
-            if not fits and not state.signature.prefixed(state):
+            if not fits and not state.signature.prefixed(state) and not self.sandwiched(state, text):
                 return False
         if PROSE.match(text) or read_bare(text) is not None:
             return False
         if not unfinished and text.endswith(":") and text[:1].isupper():
             return False  # 'Plugging the modem in:' introduces the next output
         return first_start(text) is None
+
+    def sandwiched(self, state: BlockState, text: str) -> bool:
+        """In a text squeezed after wrapping, is ``text`` a piece between two lines of the
+        block (the one before, long enough to have been wrapped, and the one after, certainly
+        a line of it), which no output or sentence of its own explains?"""
+        if not self.squeezed or text.endswith(":") or ": " in text or len(text) > (self.wrap_width or 0):
+            return False  # 'label: value' and headings are lines of their own
+        following = self.next_text
+        return bool(following) and state.signature.strong(state, following)
 
     def raw_length(self, line: Line) -> int:
         """Length of the physical line as the mail client saw it (quote marks included)."""
@@ -425,9 +438,12 @@ def extract(text: str, source: str = "-") -> Extraction:
     total = len(lines)
     # joins_wrapped needs a wrapped text, a soft break or a backslash at the end
     maybe_wrapped = builder.wrap_width is not None or bool(builder.soft_breaks)
+    builder.squeezed = builder.wrap_width is not None and "  " not in text and "\t" not in text
     feed = builder.feed
     while index < total:
         line = lines[index]
+        if builder.squeezed:
+            builder.next_text = lines[index + 1].text.strip() if index + 1 < total else ""
         if (
             index + 1 < total
             and (maybe_wrapped or line.text.endswith("\\"))
