@@ -136,3 +136,20 @@ def test_printed_script_runs_by_hand_like_the_compact_one(tmp_path: Path, capsys
     by_hand_bundle = split_stream(by_hand)
     compact = collect_local(settings={"MD_ROOT": str(router.root)}, shell=[rig.BUSYBOX, "sh"])
     assert [(c.id, c.data) for c in by_hand_bundle.captures] == [(c.id, c.data) for c in compact.captures]
+
+
+def test_cellular_processes_are_listed(tmp_path: Path) -> None:
+    """A process whose name is one the stack uses (here a copy of sleep named uqmi) is
+    listed with its PID and command line, read from /proc."""
+    import subprocess
+
+    fake = tmp_path / "uqmi"
+    shutil.copy(shutil.which("sleep") or "/bin/sleep", fake)
+    process = subprocess.Popen([str(fake), "30"])
+    try:
+        bundle = collect_local(shell=[rig.BUSYBOX, "sh"] if rig.BUSYBOX else None)
+        text = bundle.capture("processes").text()
+        assert f"{process.pid} {fake} 30" in text
+    finally:
+        process.terminate()  # by its own PID
+        process.wait()
