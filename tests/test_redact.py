@@ -112,12 +112,6 @@ def test_redacting_twice_changes_nothing_more() -> None:
 # the pattern named in the reason is added.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="redact knows 'SerialNumber=' (debugfs) and 'iSerial' (lsusb -v) but not the kernel "
-    "log's 'usb 4-1: SerialNumber: X'; fix: a rule (?m)(\\bSerialNumber:[ \\t]+)(\\S.*?)[ \\t]*$ "
-    "-> _serial_group2",
-)
 def test_kernel_log_serial_line_is_redacted() -> None:
     # src/modem_doctor/examples/t77w968-enum.txt line 50 (dmesg of a Foxconn T77W968);
     # `parse --format json --share` prints the log entries' text, so this reached the output.
@@ -127,12 +121,6 @@ def test_kernel_log_serial_line_is_redacted() -> None:
     assert out.startswith("[ 1990.292146] usb 4-1: SerialNumber: [SERIAL-")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="over JSON text the quotes are escaped (\\\") and the AT+CPIN/AT+CLCK rules' '\"?' stops "
-    "at the backslash; fix: accept an optional backslash before each quote in both rules "
-    "(e.g. (?:\\\\?\")? in place of \"?)",
-)
 def test_pin_in_json_escaped_at_command_is_redacted() -> None:
     # The rm502q-sim-pin example's line 19, `AT+CLCK="SC",1,"1234"`, as any JSON renderer
     # writes a command string; and the same for AT+CPIN.
@@ -143,13 +131,6 @@ def test_pin_in_json_escaped_at_command_is_redacted() -> None:
         assert pin not in redact_text(rendered), rendered
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Qualcomm SDX modems repeat their serial in the product string ('_SN:39A8D3E4', upper "
-    "case, while SerialNumber= has it in lower case) and redact only knows SerialNumber=/iSerial; "
-    "diagnose, parse and explain print the product string. Fix: a rule (?i)(\\b_SN:)([0-9a-f]{6,16})\\b "
-    "-> _serial_group2, and serial pseudonyms named by the lower-cased value so both forms get one name",
-)
 def test_serial_repeated_in_a_qualcomm_product_string_is_redacted() -> None:
     # tests/fixtures/corpus/usb-listings/0489_e123_linux-usb-20251118-foxconn-t99w760.txt lines 15-16
     listing = "S:  Product=SDXBAAGHA-IDP _SN:39A8D3E4\nS:  SerialNumber=39a8d3e4\n"

@@ -53,8 +53,9 @@ class Redactor:
             (re.compile(r"(?im)^(\s*(?:option|list)\s+(?:" + _SECRET_KEYS + r")\s+)(\S.*?)\s*$"), self._secret_group2),
             (re.compile(r"(?im)(\.(?:" + _SECRET_KEYS + r")=)('[^']*'|\"[^\"]*\"|\S+)"), self._secret_group2),
             (re.compile(r"(?i)(\"(?:" + _SECRET_KEYS + r")\"\s*:\s*)(\"[^\"]*\")"), self._secret_group2),
-            (re.compile(r"(?i)(AT\+CPIN\s*=\s*)(\"?[0-9]{4,8}\"?(?:\s*,\s*\"?[0-9]{4,8}\"?)?)"), self._secret_group2),
-            (re.compile(r"(?i)(AT\+CLCK\s*=\s*\"?SC\"?\s*,\s*\d\s*,\s*)(\"?[0-9]{4,8}\"?)"), self._secret_group2),
+            # A quote may come JSON-escaped (\") when the command sits inside a JSON string.
+            (re.compile(r"(?i)(AT\+CPIN\s*=\s*)((?:\\?\")?[0-9]{4,8}(?:\\?\")?(?:\s*,\s*(?:\\?\")?[0-9]{4,8}(?:\\?\")?)?)"), self._secret_group2),
+            (re.compile(r"(?i)(AT\+CLCK\s*=\s*(?:\\?\")?SC(?:\\?\")?\s*,\s*\d\s*,\s*)((?:\\?\")?[0-9]{4,8}(?:\\?\")?)"), self._secret_group2),
             (re.compile(r"(?i)(--(?:verify-pin[12]|uim-verify-pin[12]|pin|puk|password|pincode)[=\s]+)('[^']*'|\"[^\"]*\"|\S+)"), self._secret_group2),
             (re.compile(r"(?i)(\b(?:pin|password|pin code|pincode)\s*(?:is|=|:)\s*)(\"[^\"]+\"|'[^']+'|[0-9]{4,8}\b)"), self._secret_group2),
             # Identities of the SIM and the modem, named by their context.
@@ -68,6 +69,8 @@ class Redactor:
             (re.compile(r"(?<![\w+])\+[1-9][0-9]{7,14}(?![0-9])"), self._phone),
             # Serial numbers in USB listings and JSON.
             (re.compile(r"(?m)(SerialNumber=)(.+?)\s*$"), self._serial_group2),
+            (re.compile(r"(?m)(\bSerialNumber:[ \t]+)(\S.*?)[ \t]*$"), self._serial_group2),  # kernel log
+            (re.compile(r"(?i)(\b_SN:)([0-9a-f]{6,16})\b"), self._serial_group2),  # Qualcomm product strings
             (re.compile(r"(?m)(iSerial\s+\d+\s+)(\S.*?)\s*$"), self._serial_group2),
             (re.compile(r"(?i)(\"(?:serial|serial_number|serialno)\"\s*:\s*\")([^\"]+)(\")"), self._serial_group2),
             # Network identities.
@@ -98,7 +101,11 @@ class Redactor:
         value = match.group(2)
         if value.startswith("[") and value.endswith("]"):
             return match.group(0)
-        quote = value[0] if value[:1] in "'\"" and value[-1:] == value[:1] and len(value) > 1 else ""
+        quote = ""
+        for candidate in ('\\"', "'", '"'):
+            if len(value) > 2 * len(candidate) and value.startswith(candidate) and value.endswith(candidate):
+                quote = candidate
+                break
         self._counts["SECRET"] = self._counts.get("SECRET", 0) + 1
         return match.group(1) + f"{quote}[REDACTED]{quote}"
 
@@ -113,7 +120,8 @@ class Redactor:
         if not value or value.startswith("[SERIAL-") or _PLATFORM_SERIAL.match(value):
             return match.group(0)
         tail = match.group(3) if match.lastindex and match.lastindex >= 3 else ""
-        return match.group(1) + self._name("SERIAL", value) + tail
+        # Named by the lower-cased value: the same serial is printed in both cases.
+        return match.group(1) + self._name("SERIAL", value.lower()) + tail
 
     def _iccid(self, match: Match[str]) -> str:
         digits = match.group(0).rstrip("F")

@@ -25,33 +25,14 @@ _SECRET_NAME = re.compile(
 )
 
 
-# The kernel log's form of a USB serial ('usb 4-1: SerialNumber: 0123456789ABCDEF'), which
-# ``redact`` does not know yet (tests/test_redact.py::test_kernel_log_serial_line_is_redacted
-# is its strict expected failure); ``parse --format json`` prints log lines, so it is added
-# here until redact has it. Not the 'New USB device strings: ... SerialNumber=3' index line.
-_KERNEL_SERIAL = re.compile(r"(?m)(\busb \S+: SerialNumber:[ \t]+)(\S.*?)[ \t]*$")
-
-
-# Qualcomm SDX modems repeat the serial in their product string ('SDXBAAGHA-IDP _SN:39A8D3E4');
-# another redact gap (test_redact.py::test_serial_repeated_in_a_qualcomm_product_string_is_redacted).
-_PRODUCT_SERIAL = re.compile(r"(?i)(\b_SN:)([0-9a-f]{6,16})\b")
-
-
-class _ShareRedactor(Redactor):
-    def __init__(self) -> None:
-        super().__init__()
-        self._rules.append((_KERNEL_SERIAL, self._serial_group2))
-        self._rules.append((_PRODUCT_SERIAL, self._serial_group2))
-
-
 def share_text(text: str) -> str:
     """Rendered text with every identity replaced."""
-    return _ShareRedactor().redact(text)
+    return Redactor().redact(text)
 
 
 def share_json(document: Any) -> str:
     """``document`` as indented JSON with every identity replaced."""
-    redactor = _ShareRedactor()
+    redactor = Redactor()
     walked = _walk(document, redactor)
     # A parsed value keeps the bare identity its line carried ('detail': '0123456789ABCDEF'
     # beside 'text': '... SerialNumber: 0123...'): once a value was found anywhere, the same
