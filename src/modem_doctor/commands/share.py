@@ -46,7 +46,9 @@ def share_json(document: Any) -> str:
 
 def _same_values(value: Any, seen: Dict[str, str]) -> Any:
     if isinstance(value, str):
-        return seen.get(value.strip(), value)
+        key = value.strip()
+        # Serial pseudonyms are keyed by the lower-cased value (redact names them so).
+        return seen.get(key) or seen.get(key.lower()) or value
     if isinstance(value, list):
         return [_same_values(item, seen) for item in value]
     if isinstance(value, dict):
