@@ -193,10 +193,6 @@ def run(script: str, target: str, *, port: Optional[int] = None, identity: Seque
     asyncssh = _asyncssh()
     import asyncio  # noqa: PLC0415 - only the SSH transport needs it
 
-    if meanwhile is not None:
-        import threading  # noqa: PLC0415
-
-        threading.Thread(target=meanwhile, name="modem-doctor-warm", daemon=True).start()
 
     user, host, port = parse_target(target, port)
     if ask is None:
@@ -261,6 +257,12 @@ def run(script: str, target: str, *, port: Optional[int] = None, identity: Seque
                 process = await conn.create_process("sh -s", encoding=None)
                 process.stdin.write(payload)
                 process.stdin.write_eof()
+                if meanwhile is not None:
+                    # Started only now: during the handshake it would compete for the GIL;
+                    # from here on the router works and this process mostly waits.
+                    import threading  # noqa: PLC0415
+
+                    threading.Thread(target=meanwhile, name="modem-doctor-warm", daemon=True).start()
 
                 async def pump_err() -> None:
                     while True:
