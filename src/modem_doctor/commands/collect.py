@@ -103,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stdout.write(script())
         return 0
+    if args.replay and (args.ssh or args.local):
+        raise InputError("collect", "give one source: --ssh HOST, --local or --replay BUNDLE")
     if not args.output:
         raise InputError("collect", "give -o FILE.tar.gz for the bundle")
     bundle = bundle_from_args(args)
