@@ -345,8 +345,12 @@ class Host:
     def system_info(self) -> SystemInfo:
         """What /etc/openwrt_release, ubus system board, uname and /proc/version say,
         merged; where two outputs disagree the one seen last wins (it is the newer)."""
-        infos = [item.value for item in reversed(self.system) if isinstance(item.value, SystemInfo)]
-        return merge_system_info(*infos)
+        cached = self.__dict__.get("_system_info")  # rules ask many times; the host never changes
+        if cached is None:
+            infos = [item.value for item in reversed(self.system) if isinstance(item.value, SystemInfo)]
+            cached = merge_system_info(*infos)
+            object.__setattr__(self, "_system_info", cached)
+        return cached  # type: ignore[no-any-return]
 
     def release(self) -> Optional[str]:
         """The OpenWrt release ('23.05.2', 'SNAPSHOT'): from the outputs, else from what
