@@ -20,6 +20,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 from ..errors import InputError
 from ..model.common import Line
 from ..model.host import ShellCommand, StatedFact
+from ._lazy import lazy
 from .commands import kind_for_command, read_bare, read_prompt, split_glued_prompt
 from .signatures import BY_KIND, PROSE, BlockState, JsonSignature, Signature, first_start
 from .statements import extract_statements
@@ -37,7 +38,7 @@ _WRAP_LEAST = 72
 
 _SPACES = {ord(char): " " for char in "\u00a0\u2007\u202f\u2002\u2003\u2009\t"}
 _SPACES.update({ord(char): None for char in "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"})
-_QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
+_QUOTE = lazy(r"^ {0,3}(?:>[ \t]?)+")
 
 
 @dataclass(frozen=True)
@@ -91,23 +92,23 @@ def repair_lines(text: str) -> Iterator[Line]:
             yield Line(number, cleaned)
 
 
-_GREP_PREFIX = re.compile(r"/[\w./@+-]{1,300}:(?:\d{1,9}:)?(?=\S)")
-_FENCE = re.compile(
+_GREP_PREFIX = lazy(r"/[\w./@+-]{1,300}:(?:\d{1,9}:)?(?=\S)")
+_FENCE = lazy(
     r"^\s*(?:```+|~~~+)[\w+.-]*\s*$|^\s*\[/?code(?:=\w+)?\]\s*$|^\s*\[/?quote(?:=[^\]]*)?\]\s*$", re.IGNORECASE
 )
 # What a page scraped as HTML leaves in pasted commands: 'echo 1 &gt; /sys/...'.
 _ENTITIES = (
     ("&gt;", ">"), ("&lt;", "<"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&nbsp;", " "), ("&amp;", "&"),
 )
-_CODE_OPEN = re.compile(r"^(\s*)(?:```+|\[code(?:=\w+)?\])", re.IGNORECASE)
-_CODE_CLOSE = re.compile(r"(?:```+|\[/code\])\s*$", re.IGNORECASE)
+_CODE_OPEN = lazy(r"^(\s*)(?:```+|\[code(?:=\w+)?\])", re.IGNORECASE)
+_CODE_CLOSE = lazy(r"(?:```+|\[/code\])\s*$", re.IGNORECASE)
 
 
-_HTML_OPEN = re.compile(r"^(\s*)(?:<(?:b|i|u|strong|em|code|pre|tt|kbd|samp)>)+", re.IGNORECASE)
-_HTML_CLOSE = re.compile(r"(?:</(?:b|i|u|strong|em|code|pre|tt|kbd|samp)>|<br\s*/?>)+\s*$", re.IGNORECASE)
+_HTML_OPEN = lazy(r"^(\s*)(?:<(?:b|i|u|strong|em|code|pre|tt|kbd|samp)>)+", re.IGNORECASE)
+_HTML_CLOSE = lazy(r"(?:</(?:b|i|u|strong|em|code|pre|tt|kbd|samp)>|<br\s*/?>)+\s*$", re.IGNORECASE)
 # Markdown bold around a line or a part of it ('**root@OpenWrt:~# dmesg**', 'Device  **003: ID ...**');
 # never '***' (opkg's '*** Failed to download', '***SIM ERROR***') nor lsusb's '** UNRECOGNIZED'.
-_BOLD = re.compile(r"(?<![*\w])\*\*(?=\S)([^*]*?\S)\*\*(?![*\w])")
+_BOLD = lazy(r"(?<![*\w])\*\*(?=\S)([^*]*?\S)\*\*(?![*\w])")
 
 
 def _unbold(text: str) -> str:
