@@ -251,6 +251,17 @@ def test_mmcli_connected_modem_and_its_bearer() -> None:
     assert [a.command for a in host.artifacts] == ["mmcli -m 0", "mmcli --bearer 1"]
 
 
+def test_mmcli_old_format_with_quoted_values() -> None:
+    s = _session("mmcli", "mmcli/orange-be-old-quoted.txt")
+    assert (s.ident("manufacturer"), s.ident("revision")) == ("Sierra", "FIH7160_V1.2_WW_01.1415.07")
+    assert s.manager[0].state == "registered" and s.manager[0].power_state == "on"
+    assert s.sim[0].state == "ready" and s.registrations[0].state == "home"
+    assert [(o.name, o.plmn) for o in s.operators if o.name] == [("B Mobistar", "20610")]
+    assert s.signals[0].quality_percent == 0
+    (bearer,) = s.bearers
+    assert (bearer.connected, bearer.apn, bearer.address) == (True, "mworld.be", "10.226.10.47")
+
+
 # ---------------------------------------------------------------- pastes and robustness
 
 

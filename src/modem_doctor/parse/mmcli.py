@@ -38,7 +38,9 @@ KIND = "mmcli"
 TITLE = "mmcli modem status"
 
 _ROW = re.compile(r"^(?P<section>[A-Za-z0-9][\w ]*?)?\s*\|\s*(?:(?P<key>[\w .()-]+?):\s*(?P<value>.*)|(?P<cont>\S.*))?$")
-_SHELL = re.compile(r"(?:^|[\s/])mmcli\s+(?P<args>.*)$")
+_SHELL = re.compile(r"(?:^|[\s/>])mmcli\s+(?P<args>.*)$")
+_QUOTED = re.compile(r"^'([^']*)'(.*)$")  # mmcli before 1.10 quoted every value: state: 'registered'
+_HEADER = re.compile(r"^(?:/org/freedesktop/ModemManager1/\S+ \(device id|Bearer '/org/freedesktop/|Found \d+ )")
 _FAILED_SIM = {"sim-missing": "absent", "sim-error": "failure"}
 _LOCK_SIM = {"sim-pin": "pin", "sim-puk": "puk", "ph-sim-pin": "pin", "ph-net-pin": "pin"}
 _REG = {"home": "home", "roaming": "roaming", "searching": "searching", "denied": "denied", "idle": "idle",
@@ -62,6 +64,8 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
         if shell and not text.startswith("|"):
             c.commands.append(ModemCommand("mmcli " + shell.group("args"), line.number, line.text))
             continue
+        if _HEADER.match(text):
+            continue  # the object path line old mmcli prints above the table
         if text.startswith("error:") or TRANSPORT.search(text):
             c.errors.append(ErrorFact("mmcli", text, None, line.number, line.text))
             continue
@@ -77,11 +81,14 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
             continue
         key = row.group("key").strip().lower()
         value = row.group("value").strip()
-        if value in ("--", ""):
+        quoted = _QUOTED.match(value)
+        if quoted:
+            value = (quoted.group(1) + quoted.group(2)).strip()
+        if value in ("--", "", "none", "unknown") and key not in ("lock",):
             continue
         if section == "hardware":
             field = {"manufacturer": "manufacturer", "model": "model", "firmware revision": "revision",
-                     "equipment id": "imei"}.get(key)
+                     "revision": "revision", "equipment id": "imei"}.get(key)
             if field:
                 c.ident(field, value, line)
         elif section == "status":
@@ -114,7 +121,7 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
                 if best:
                     c.operators.append(OperatorFact("", "", best, "", line.number, line.text))
             elif key == "signal quality":
-                percent = re.match(r"^(\d+)%", value)
+                percent = re.match(r"^(\d+)%?", value)  # '38% (cached)'; old mmcli: '0' (cached)
                 if percent:
                     c.signals.append(SignalFact("", quality_percent=int(percent.group(1)),
                                                 no_signal=percent.group(1) == "0", line=line.number, text=line.text))
