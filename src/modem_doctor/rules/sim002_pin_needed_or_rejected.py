@@ -7,7 +7,9 @@ mmcli ``lock: sim-pin``) or the router's handler refused to go on: qmi.sh ``PIN 
 specified but required`` (PIN_NOT_SPECIFIED), ``Unable to verify PIN`` / ``PIN code
 rejected`` (PIN_FAILED), ``PIN verify count value is N this is below the limit of 3``
 (PIN_TRIES_BELOW_LIMIT), and the same codes in ``ifstatus`` errors. PIN_FAILED while the
-SIM's PIN is disabled is called out: the configured PIN is the problem, not the SIM.
+SIM's PIN is disabled is called out: the configured PIN is the problem, not the SIM; on an
+mbim interface without a PIN it is mbim.sh reading the PIN state while the SIM still
+initialises (openwrt#15660).
 
 ## Why it matters
 A SIM that waits for its PIN never registers. A wrong ``pincode`` costs one of three tries
