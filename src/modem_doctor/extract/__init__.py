@@ -168,6 +168,12 @@ class _Builder:
         # the wrapping: the pieces are shorter than the width they were cut at.
         self.squeezed = False
         self.next_text = ""  # the line after the one being fed (stripped), in wrapped text
+        # In a wrapped text with mail quoting: the lines that carried quote marks ('> '),
+        # and the unquoted ones (up to three in a row) between two quoted lines; the number
+        # of the line being fed.
+        self.quoted: Set[int] = set()
+        self.quote_gaps: Set[int] = set()
+        self.number = 0
 
     # --- block life cycle -------------------------------------------------------------
 
@@ -221,6 +227,7 @@ class _Builder:
     # --- one line ---------------------------------------------------------------------
 
     def feed(self, line: Line) -> None:
+        self.number = line.number
         text = line.text.strip()
         if text[:1] == "/" and ":" in text:
             line, text = self.without_grep_prefix(line, text)
@@ -334,6 +341,9 @@ class _Builder:
         # A line left unfinished: format=flowed marks soft breaks with a trailing space,
         # and no listing line ends with a comma.
         unfinished = last.number in self.soft_breaks or last.text.rstrip().endswith(",")
+        if not unfinished and self.quoted and self.quote_gap(last.number):
+            # quoted, then wrapped: the pieces a client cut off lost their quote marks
+            return not (PROSE.match(text) or read_bare(text) is not None)
         if not unfinished:
             width = self.wrap_width
             if width is None or previous < _WRAP_MIN:
@@ -349,6 +359,11 @@ class _Builder:
         if not unfinished and text.endswith(":") and text[:1].isupper():
             return False  # 'Plugging the modem in:' introduces the next output
         return first_start(text) is None
+
+    def quote_gap(self, last: int) -> bool:
+        """Is the line being fed one of a few unquoted lines between the block's quoted
+        last line and the next quoted line?"""
+        return self.number in self.quote_gaps and last in self.quoted and last < self.number
 
     def sandwiched(self, state: BlockState, text: str) -> bool:
         """In a text squeezed after wrapping, is ``text`` a piece between two lines of the
@@ -409,6 +424,25 @@ class _Builder:
         self.close()
 
 
+def _quote_gaps(raw_lines: List[str]) -> Tuple[Set[int], Set[int]]:
+    """The numbers of the quoted lines, and of the unquoted non-blank lines (three at most
+    in a row) that sit between two quoted lines with no blank line: in a wrapped text these
+    are the pieces a mail client cut off after quoting."""
+    quoted = {number for number, raw in enumerate(raw_lines, 1) if raw[:4].lstrip(" ")[:1] == ">"}
+    gaps: Set[int] = set()
+    run: List[int] = []
+    for number, raw in enumerate(raw_lines, 1):
+        if number in quoted:
+            if run and run[0] - 1 in quoted and len(run) <= 3:
+                gaps.update(run)
+            run = []
+        elif raw.strip():
+            run.append(number)
+        else:
+            run = [-1, -1, -1, -1]  # a blank line: whatever follows is not a cut-off piece
+    return quoted, gaps
+
+
 def extract(text: str, source: str = "-") -> Extraction:
     """Find every block of known output in ``text`` (see the module docstring)."""
     if not isinstance(text, str):
@@ -440,6 +474,8 @@ def extract(text: str, source: str = "-") -> Extraction:
     # joins_wrapped needs a wrapped text, a soft break or a backslash at the end
     maybe_wrapped = builder.wrap_width is not None or bool(builder.soft_breaks)
     builder.squeezed = builder.wrap_width is not None and "  " not in text and "\t" not in text
+    if builder.wrap_width is not None and ">" in text:
+        builder.quoted, builder.quote_gaps = _quote_gaps(raw_lines)
     feed = builder.feed
     while index < total:
         line = lines[index]
