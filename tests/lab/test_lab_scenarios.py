@@ -193,3 +193,41 @@ def test_mu609_collector_bundles_in_both_configurations(lab_run) -> None:  # typ
     assert "usb.sysfs" in config1 and "usb.debugfs" not in config1  # the sysfs walk
     assert "12d1:1573" in config1 and "bound qmi_wwan" in config1
     assert "configuration 1: data path" in config1 and "[active" in config1.split("configuration 1:")[1].split("\n")[0]
+
+
+def test_mu609_collector_under_busybox_ash_matches_the_lab_captures(lab_run) -> None:  # type: ignore[no-untyped-def]
+    """The bundles the collector wrote in the VM (run by BusyBox ash, as on OpenWrt) read
+    the same modem as the lab's own captures of the same state; the sysfs walk (debugfs
+    unmounted) sees the same active configuration, drivers and endpoints."""
+    from modem_doctor.collect.bundle import read_bundle
+    from modem_doctor.load import load_bundle, load_paths
+
+    facts, out = _facts(lab_run, "mu609", *MU609)
+    if "collect.config2.rc" not in facts:
+        pytest.skip("modem_doctor.collect not available: no bundles")
+
+    def modem(host):  # type: ignore[no-untyped-def]
+        (device,) = [d for _, d in host.usb_devices() if d.vid_pid == "12d1:1573" and d.configs]
+        return device
+
+    def current(device):  # type: ignore[no-untyped-def]
+        return [(i.number, i.cls, i.subclass, i.protocol, i.driver,
+                 sorted((e.address, e.transfer, e.max_packet) for e in i.endpoints))
+                for i in device.active_config.interfaces if i.active or len(device.configs) == 1]
+
+    # The quick run (tests) collects with debugfs in configuration 2 only.
+    states = [(s, a) for s, a in (("config2", 2), ("config1", 1)) if (out / "bundles" / f"{s}.tar.gz").exists()]
+    assert states[0][0] == "config2"
+    for state, active in states:
+        bundle = read_bundle(str(out / "bundles" / f"{state}.tar.gz"))
+        assert bundle.capture("usb.debugfs") is not None and bundle.capture("dmesg") is not None
+        live = modem(load_bundle(bundle))
+        pasted = modem(load_paths([str(out / state / "debugfs-usb-devices.txt")]))
+        assert [c.number for c in live.configs] == [1, 2] and live.active_config.number == active
+        assert current(live) == current(pasted)
+    walked = read_bundle(str(out / "bundles" / "config1-nodebugfs.tar.gz"))
+    assert walked.capture("usb.debugfs") is None
+    assert walked.capture("usb.sysfs").text().startswith("# modem-doctor: rebuilt from /sys/bus/usb/devices")
+    fallback = modem(load_bundle(walked))
+    assert [c.number for c in fallback.configs] == [1]  # sysfs shows only the active configuration
+    assert current(fallback) == current(modem(load_paths([str(out / "config1" / "debugfs-usb-devices.txt")])))

@@ -101,7 +101,7 @@ def collect(source: str, target: Optional[str] = None, settings: Optional[Dict[s
             progress: Optional[Progress] = None, **options: Any) -> Bundle:
     """``source``: 'local', 'ssh' (``target`` = user@host:port) or 'replay' (``target`` = bundle path)."""
     if source == "local":
-        return collect_local(settings, progress)
+        return collect_local(settings, progress, shell=options.get("shell"))
     if source == "ssh":
         return collect_ssh(target or "", settings, progress, **options)
     if source == "replay":

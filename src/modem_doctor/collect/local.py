@@ -25,6 +25,8 @@ def run(script: str, on_data: Optional[Callable[[bytes], None]] = None,
     """``shell``: the shell's argv before ``-s`` (default: ``sh`` from PATH), e.g.
     ``["/bin/busybox", "sh"]`` for BusyBox ash as on OpenWrt."""
     argv = list(shell) if shell else [shutil.which("sh") or "/bin/sh"]
+    if os.sep not in argv[0]:
+        argv[0] = shutil.which(argv[0]) or argv[0]  # a bare name is looked up on PATH
     if not os.path.exists(argv[0]):
         raise CollectError(f"this host has no POSIX shell at {argv[0]}; collection needs one")
     shell_name = " ".join(argv)

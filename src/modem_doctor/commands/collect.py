@@ -28,6 +28,9 @@ def add_source_arguments(parser: argparse.ArgumentParser, required: bool = False
     group.add_argument("--ssh", metavar="[USER@]HOST[:PORT]",
                        help="collect from a router over SSH (user defaults to root)")
     group.add_argument("--local", action="store_true", help="collect from this host")
+    parser.add_argument("--shell", metavar="COMMAND",
+                        help="with --local: the shell that runs the collector (default sh), e.g. "
+                             "'busybox ash' to run it as OpenWrt does")
     ssh = parser.add_argument_group("SSH options")
     ssh.add_argument("-i", "--identity", action="append", default=[], metavar="KEYFILE",
                      help="private key to log in with (repeatable; the agent and ~/.ssh keys are tried too)")
@@ -82,7 +85,10 @@ def bundle_from_args(args: argparse.Namespace, label: str = "collecting",  # typ
                          known_hosts=args.known_hosts, accept_new=args.accept_new_host_key,
                          connect_timeout=args.connect_timeout, meanwhile=warm_diagnosis if warm else None)
     elif args.local:
-        bundle = collect("local", progress=Progress(f"{label} from this host"))
+        import shlex
+
+        shell = shlex.split(args.shell) if getattr(args, "shell", None) else None
+        bundle = collect("local", progress=Progress(f"{label} from this host"), shell=shell)
     elif replay:
         bundle = collect("replay", replay)
     else:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import time
 from typing import Dict, List, Sequence, Tuple
 
@@ -93,7 +94,9 @@ def collect(guest: Guest, name: str) -> None:
         return
     bundle = guest.out / "bundles" / f"{name}.tar.gz"
     bundle.parent.mkdir(parents=True, exist_ok=True)
-    done = guest.sh(["python3", "-m", "modem_doctor", "collect", "--local", "-o", str(bundle)],
+    # BusyBox ash, as on OpenWrt, when the host root has it (Debian busybox-static).
+    shell = ["--shell", "busybox ash"] if shutil.which("busybox") else []
+    done = guest.sh(["python3", "-m", "modem_doctor", "collect", "--local", *shell, "-o", str(bundle)],
                     timeout=120, save=f"bundles/{name}.log")
     guest.fact(f"collect.{name}.rc", done.returncode)
 
