@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
+from .text import modem_state_line
+
 SEVERITY_WORD = {"error": "Problem", "warning": "Warning", "info": "Note"}
 DATA_PATH_NAMES = {
     "qmi": "QMI",
@@ -104,8 +106,12 @@ def render(doc: Dict[str, Any]) -> str:
     out.extend(_summary(doc))
     out.append("### Your modem")
     out.append("")
+    said = modem_state_line(doc.get("modem_state") or {})
+    if said:
+        out.append(said.split("  [")[0] + ".")
+        out.append("")
     if not modems:
-        out.append("I could not find a modem in what you posted. Please post the output of "
+        out.append("I could not find the modem's USB listing in what you posted. Please post the output of "
                    "`cat /sys/kernel/debug/usb/devices` (or `usb-devices`) and `dmesg`.")
     for modem in modems:
         out.extend(_modem_section(modem))

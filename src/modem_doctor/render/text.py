@@ -55,6 +55,32 @@ def modem_lines(modem: Dict[str, Any]) -> List[str]:
     return lines
 
 
+def modem_state_line(state: Dict[str, Any]) -> str:
+    """One line of what the modem says of itself (AT/QMI/MBIM/mmcli transcripts)."""
+    if not state:
+        return ""
+    parts = []
+    name = " ".join(str(state[k]) for k in ("manufacturer", "model") if state.get(k))
+    if name:
+        parts.append(name + (f" (firmware {state['revision']})" if state.get("revision") else ""))
+    if state.get("sim"):
+        parts.append(f"SIM {state['sim']}")
+    reg = state.get("registration") or {}
+    if reg:
+        text = f"registration {reg.get('state')}"
+        if reg.get("tech"):
+            text += f" on {reg['tech']}"
+        if reg.get("reject_cause") is not None:
+            text += f" (reject cause #{reg['reject_cause']})"
+        parts.append(text)
+    operator = state.get("operator") or {}
+    if operator.get("name") or operator.get("plmn"):
+        parts.append(f"operator {operator.get('name') or operator.get('plmn')}")
+    if state.get("data_format"):
+        parts.append(f"data format {state['data_format']}")
+    return "The modem says: " + "; ".join(parts) + f"  [{', '.join(state.get('tools', []))}]"
+
+
 def render(doc: Dict[str, Any]) -> str:
     out: List[str] = []
     sources = doc.get("sources") or []
@@ -62,8 +88,12 @@ def render(doc: Dict[str, Any]) -> str:
         out.append(f"modem-doctor: read {', '.join(sources)}")
         out.append("")
     modems = doc.get("modems", [])
-    if not modems:
+    said = modem_state_line(doc.get("modem_state") or {})
+    if not modems and not said:
         out.append("No modem found in the input.")
+    if said:
+        out.append(said)
+        out.append("")
     for modem in modems:
         out.extend(modem_lines(modem))
         out.append("")
