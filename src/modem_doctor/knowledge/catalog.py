@@ -233,17 +233,40 @@ def find_model(name: str) -> Tuple[ModemInfo, ...]:
     """Hand-written entries for a model named in words ('MU609', 'Huawei EC25-E',
     'e3372h-153'): an exact match of the model (or a name it is sold as), else the
     longest model name the given name starts with (EC25-E -> EC25). Vendor words in
-    front are ignored."""
-    key = _model_key(name)
+    front are ignored. Answers are kept per name (the same few names are asked for on
+    every diagnosis) and the model keys are computed once per catalog."""
+    infos = models()
+    if _FOUND_FOR[0] is not infos:
+        _FOUND.clear()
+        _FOUND_FOR[0] = infos
+        _FOUND_KEYS[:] = [(info, tuple(_name_keys(info, candidate) for candidate in (info.model,) + info.also_sold_as))
+                          for info in infos]
+    hit = _FOUND.get(name)
+    if hit is None:
+        if len(_FOUND) >= 4096:
+            _FOUND.clear()
+        hit = _FOUND[name] = _find_model(_model_key(name))
+    return hit
+
+
+def _name_keys(info: ModemInfo, candidate: str) -> Tuple[str, str]:
+    model = _model_key(candidate.split(" (")[0])
+    return model, _model_key(info.vendor) + model
+
+
+# find_model's memo: the catalog it was built for, its answers by name, the keys of each model
+_FOUND_FOR: List[Any] = [None]
+_FOUND: Dict[str, Tuple[ModemInfo, ...]] = {}
+_FOUND_KEYS: List[Tuple[ModemInfo, Tuple[Tuple[str, str], ...]]] = []
+
+
+def _find_model(key: str) -> Tuple[ModemInfo, ...]:
     if not key:
         return ()
     exact: List[ModemInfo] = []
     prefix: List[Tuple[int, ModemInfo]] = []
-    for info in models():
-        names = (info.model,) + info.also_sold_as
-        for candidate in names:
-            model = _model_key(candidate.split(" (")[0])
-            vendor_model = _model_key(info.vendor) + model
+    for info, names in _FOUND_KEYS:
+        for model, vendor_model in names:
             if key in (model, vendor_model):
                 exact.append(info)
                 break
