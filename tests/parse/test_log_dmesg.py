@@ -310,3 +310,83 @@ def test_cant_set_config_error_32() -> None:
         "config 1 has an invalid interface number: 32 but max is 8",
         "config 1 has no interface number 8",
     ]
+
+
+# --- the delta and reltime stamps (fixtures in tests/fixtures/pastes/, see its SOURCE.md) ---
+
+PASTES = FIXTURES.parent / "pastes"
+
+
+@pytest.mark.parametrize(
+    "name, first, wallclocks",
+    [
+        ("host-dmesg-T-d.txt", "Tue Nov 24 02:37:31 2026", {"Tue Nov 24 02:37:31 2026"}),
+        ("host-dmesg-delta.txt", "", {""}),
+        ("host-dmesg-e.txt", "Nov24 02:37", {"Nov24 02:37", ""}),  # the minute on its first record only
+    ],
+)
+def test_delta_and_reltime_stamps_from_boot(name: str, first: str, wallclocks: set) -> None:
+    result = dmesg.parse((PASTES / name).read_text(encoding="utf-8"))
+    plain = dmesg.parse(read("host-dmesg.txt")).value.entries[:40]
+    log = result.value
+    assert result.unparsed == () and len(log.entries) == 40
+    assert [e.message for e in log.entries] == [e.message for e in plain]
+    assert {e.wallclock for e in log.entries} == wallclocks
+    assert log.entries[0].wallclock == first
+    # The paste starts with 'Linux version', so the deltas add up to the time since boot.
+    # The capture left out the boot command line (between lines 15 and 16) and its delta of
+    # 13 microseconds with it: from there on the sum is that much short.
+    assert [e.time for e in log.entries[:15]] == [e.time for e in plain[:15]]
+    assert {round(p.time - e.time, 6) for p, e in zip(plain[15:], log.entries[15:])} == {0.000013}
+    assert log.entries[-1].time == 0.002431
+
+
+@pytest.mark.parametrize("name", ["host-dmesg-T-d.txt", "host-dmesg-delta.txt", "host-dmesg-e.txt"])
+def test_delta_stamps_of_an_excerpt_give_no_time_since_boot(name: str) -> None:
+    lines = number_lines((PASTES / name).read_text(encoding="utf-8"))[20:30]
+    result = dmesg.parse_lines(lines)
+    assert result.unparsed == ()
+    assert [e.line for e in result.value.entries] == list(range(21, 31))
+    # deltas from an unknown start: no time since boot is made up
+    assert {e.time for e in result.value.entries} == {None}
+    if name == "host-dmesg-T-d.txt":
+        assert {e.wallclock for e in result.value.entries} == {"Tue Nov 24 02:37:31 2026"}
+
+
+def test_delta_stamps_glued_by_a_lost_newline_are_split() -> None:
+    for name in ("host-dmesg-delta.txt", "host-dmesg-e.txt"):
+        lines = (PASTES / name).read_text(encoding="utf-8").splitlines()[16:19]
+        log = dmesg.parse_lines([Line(7, " ".join(lines))]).value
+        assert [e.message.split(":")[0] for e in log.entries] == ["tsc", "e820", "e820"], name
+
+
+# https://github.com/yc-adi/ble_auto_testing README.md (commit 472e22bd): 'dmesg -wH' while an
+# FTDI cable is plugged in; the same shapes as a modem's serial ports.
+DMESG_H_FTDI = """\
+[Aug26 14:03] usb 1-1.4.4.2: new full-speed USB device number 8 using ehci-pci
+[  +0.244200] usb 1-1.4.4.2: New USB device found, idVendor=0403, idProduct=6015, bcdDevice=10.00
+[  +0.000011] usb 1-1.4.4.2: New USB device strings: Mfr=1, Product=2, SerialNumber=3
+[  +0.000003] usb 1-1.4.4.2: Product: FT230X Basic UART
+[  +0.000003] usb 1-1.4.4.2: Manufacturer: FTDI
+[  +0.000002] usb 1-1.4.4.2: SerialNumber: DT03O9WB
+[  +0.003359] ftdi_sio 1-1.4.4.2:1.0: FTDI USB Serial Device converter detected
+[  +0.000041] usb 1-1.4.4.2: Detected FT-X
+[  +0.001068] usb 1-1.4.4.2: FTDI USB Serial Device converter now attached to ttyUSB1
+"""
+
+
+def test_reltime_stamps_give_the_same_events() -> None:
+    result = dmesg.parse(DMESG_H_FTDI)
+    log = result.value
+    assert result.unparsed == () and len(log.entries) == 9
+    assert [(e.kind, e.line) for e in log.events] == [
+        (K.NEW_DEVICE, 1), (K.DEVICE_IDS, 2), (K.DEVICE_STRING, 4), (K.DEVICE_STRING, 5),
+        (K.DEVICE_STRING, 6), (K.SERIAL_CONVERTER, 7), (K.TTY_ATTACHED, 9),
+    ]  # fmt: skip
+    tty = log.events[-1]
+    assert (tty.subject, tty.interface, tty.driver) == ("ttyUSB1", "1-1.4.4.2:1.0", "ftdi_sio")
+    assert (log.events[0].wallclock, log.events[0].time) == ("Aug26 14:03", None)
+    # the same lines without any stamp ('dmesg -t') read as the same events
+    bare = dmesg.parse("\n".join(line.split("] ", 1)[1] for line in DMESG_H_FTDI.splitlines())).value
+    strip = lambda e: (e.kind, e.device, e.interface, e.driver, e.subject, e.detail, e.attrs)  # noqa: E731
+    assert [strip(e) for e in log.events] == [strip(e) for e in bare.events]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,65 @@ def test_huawei_stick_with_cdrom_and_tf_card() -> None:
     disks = [e.subject for e in log.events_of(K.STORAGE)]
     assert disks == ["", "host2", "2:0:0:1", "sdb"]
     assert log.events_of(K.NEW_DEVICE)[0].device == "2-1.3"
+
+
+# --- lines quoted without their date, as wikis and blogs show logread ---
+
+NBLOCK = FIXTURES.parent / "rules" / "net005" / "nblock-logread-comgt-cannot-write.txt"
+_DATE = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4} ")
+
+
+def test_logread_quoted_without_its_date() -> None:
+    # nblock.org's comgt write-up: 'daemon.notice pppd[9626]: Modem hangup', no date, no host
+    result = logread.parse(NBLOCK.read_text(encoding="utf-8"))
+    log = result.value
+    # line 8 is the tail of line 7, wrapped by the page ('Could not \' / '  write to COM device.')
+    assert [(u.line, u.reason) for u in result.unparsed] == [(8, "not a syslog line")]
+    assert [(e.line, e.facility, e.level, e.process, e.pid) for e in log.entries] == [
+        (1, "daemon", "notice", "pppd", 9626), (2, "daemon", "info", "pppd", 9626),
+        (3, "daemon", "notice", "netifd", None), (4, "daemon", "notice", "netifd", None),
+        (5, "daemon", "notice", "netifd", None), (6, "daemon", "notice", "netifd", None),
+        (7, "daemon", "notice", "netifd", None), (9, "daemon", "notice", "netifd", None),
+        (10, "daemon", "notice", "pppd", 9873),
+    ]  # fmt: skip
+    assert {(e.wallclock, e.host, e.time) for e in log.entries} == {("", "", None)}
+    assert [(e.kind, e.subject, e.attr("pid")) for e in log.events] == [
+        (K.INTERFACE_DOWN, "provider", ""),
+        (K.INTERFACE_SETUP, "provider", ""),
+        (K.PROTO_MESSAGE, "provider", "9858"),
+        (K.PROTO_MESSAGE, "provider", "9858"),
+        (K.PROTO_MESSAGE, "provider", "9858"),
+    ]
+    assert log.events[-1].detail == "comgt 12:02:15 -> Error @118, line 9, Could not \\"
+
+
+@pytest.mark.parametrize(
+    "name", ["github-lede-238-logread-uqmi.txt", "github-packages-15893-logread-kernel.txt", "github-openwrt-11729-logread-mm.txt"]
+)
+def test_dateless_lines_read_as_the_dated_ones(name: str) -> None:
+    # the same real lines with the date cut off, as a guide quotes them
+    dated = read(name)
+    assert all(_DATE.match(line) for line in dated.splitlines() if line.strip())
+    bare = "\n".join(_DATE.sub("", line) for line in dated.splitlines())
+    with_date, without = logread.parse(dated), logread.parse(bare)
+    assert without.unparsed == with_date.unparsed == ()
+    keep = lambda e: (e.line, e.message, e.time, e.facility, e.level, e.process, e.pid)  # noqa: E731
+    assert [keep(e) for e in without.value.entries] == [keep(e) for e in with_date.value.entries]
+    assert {e.wallclock for e in without.value.entries} == {""}
+    same = lambda e: (e.kind, e.line, e.time, e.device, e.interface, e.driver, e.subject, e.detail, e.attrs)  # noqa: E731
+    assert [same(e) for e in without.value.events] == [same(e) for e in with_date.value.events]
+    assert without.value.events
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "The daemon.notice lines are from netifd: see above.",
+        "daemon.notice",
+        "kern.info: nothing else",  # a level with no process and no colon after one
+        "notice netifd: wan (1234): no facility",
+    ],
+)
+def test_a_facility_in_prose_is_no_dateless_line(prose: str) -> None:
+    result = logread.parse(prose)
+    assert result.value.entries == () and len(result.unparsed) == 1

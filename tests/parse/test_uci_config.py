@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modem_doctor.errors import InputError
-from modem_doctor.model.common import Line, to_jsonable
+from modem_doctor.model.common import Line, number_lines, to_jsonable
 from modem_doctor.parse import parse as registry_parse
 from modem_doctor.parse import uci_config
 
@@ -214,3 +214,40 @@ def test_a_curly_apostrophe_inside_straight_quotes_is_kept() -> None:
     assert uci_config.tokenize("option ssid 'Bob\u2019s WiFi'") == ["option", "ssid", "Bob\u2019s WiFi"]
     parsed = uci_config.parse("config wifi-iface\n\toption ssid 'Bob\u2019s WiFi'\n")
     assert parsed.value.sections[0].get("ssid") == "Bob\u2019s WiFi"
+
+
+# --- an elision mark inside a pasted file (fixtures in tests/fixtures/rules/net003/SOURCE.md) ---
+
+
+@pytest.mark.parametrize(
+    "name, block, elision",
+    [
+        ("openwrt-wiki-ecm-usb0-wan-zone.txt", (14, 17), (16, "    [...]")),
+        ("readme-4g-qmi-wwan-wan-zone.txt", (17, 20), (19, "       [...]")),
+    ],
+)
+def test_options_after_an_elision_stay_in_their_section(name: str, block: tuple, elision: tuple) -> None:
+    # 'config zone / option name 'wan' / [...] / list network 'wwan'': the guide left the
+    # zone's other options out; the list after the mark is still the zone's
+    text = (FIXTURES.parent / "rules" / "net003" / name).read_text(encoding="utf-8")
+    lines = number_lines(text)[block[0] - 1 : block[1]]
+    assert lines[0].text.strip() == "config zone"
+    parsed = uci_config.parse_lines(lines)
+    (zone,) = parsed.value.packages[0].sections
+    assert (parsed.value.packages[0].name, zone.type, zone.line) == ("firewall", "zone", block[0])
+    assert [(o.name, o.values, o.is_list, o.line) for o in zone.options] == [
+        ("name", ("wan",), False, block[0] + 1),
+        ("network", ("wwan",), True, block[1]),
+    ]
+    # the mark is kept, as what it is: a gap in the paste, not a line the parser failed on
+    assert [(u.line, u.text, u.reason) for u in parsed.unparsed] == [elision + (uci_config.ELIDED,)]
+
+
+@pytest.mark.parametrize("mark", ["[...]", "[ ... ]", "...", "....", "\u2026", "[\u2026]"])
+def test_elision_marks(mark: str) -> None:
+    assert uci_config.ELISION.match(mark) and uci_config.ELISION.match(f"\t{mark}  ")
+
+
+@pytest.mark.parametrize("text", ["[..]", "..", "option name '...'", "[...] option name wan", "# ..."])
+def test_not_elision_marks(text: str) -> None:
+    assert not uci_config.ELISION.match(text)

@@ -185,3 +185,18 @@ def test_curly_quotes_from_a_forum_are_straightened() -> None:
     damaged = uci_show.parse(curled)
     assert damaged.unparsed == ()
     assert [s.facts() for s in damaged.value.sections] == [s.facts() for s in straight.sections]
+
+
+def test_an_elision_mark_is_a_gap_not_a_broken_line() -> None:
+    # A guide shortening real 'uci show network' output: the lan options after 'proto'
+    # replaced by an elision mark, as guides write it ('[...]' or '...').
+    lines = read("uci_show_network_openwrt_23.05.5.txt").splitlines()
+    assert lines[13] == "network.lan.proto='static'"
+    whole = uci_show.parse("\n".join(lines)).value
+    for mark in ("[...]", "...", "    [ ... ]"):
+        parsed = uci_show.parse("\n".join(lines[:14] + [mark] + lines[16:]))
+        assert [(u.line, u.reason) for u in parsed.unparsed] == [(15, uci_config.ELIDED)], mark
+        lan = parsed.value.package("network").section("lan")
+        assert [o.name for o in lan.options] == ["device", "proto", "ip6assign"]
+        assert lan.option("ip6assign").line == 16
+        assert [s.name for s in parsed.value.packages[0].sections] == [s.name for s in whole.packages[0].sections]

@@ -36,10 +36,19 @@ _MAC = re.compile(r"^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$")
 # '[   20.091055] ' and the collapsed '[ 20.091055]' / '[20.091055]' of forum pastes.
 # 'dmesg -d' adds the delta to the previous record: '[    0.000000 <    0.000000>] '.
 KERNEL_STAMP = re.compile(r"^\[\s*(\d{1,10}\.\d{1,9})(?:\s*<\s*\d{1,10}\.\d{1,9}>)?\]\s?")
-# 'dmesg -T': '[Tue Nov 24 02:37:31 2026] '
+# 'dmesg -T': '[Tue Nov 24 02:37:31 2026] '; with -d the delta goes inside the brackets:
+# '[Tue Nov 24 02:37:31 2026 <    0.000044>] ' (group 2).
 HUMAN_STAMP = re.compile(
-    r"^\[((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+[A-Z][a-z]{2}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4})\]\s?"
+    r"^\[((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+[A-Z][a-z]{2}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4})"
+    r"(?:\s*<\s*(\d{1,10}\.\d{1,9})>)?\]\s?"
 )
+# 'dmesg --time-format delta': only the time since the previous record, '[<    0.000044>] '.
+DELTA_STAMP = re.compile(r"^\[<\s*(\d{1,10}\.\d{1,9})>\]\s?")
+# 'dmesg -e' and 'dmesg -H' (util-linux's reltime): the local time to the minute,
+# '[Nov24 02:37] ', on the first record of each minute, and on the others the time since the
+# previous record, '[  +0.000044] '.
+MINUTE_STAMP = re.compile(r"^\[((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s?\d{1,2}\s+\d{1,2}:\d{2})\]\s?")
+PLUS_STAMP = re.compile(r"^\[\s*\+(\d{1,10}\.\d{1,9})\]\s?")
 # 'dmesg --time-format iso': '2026-11-24T02:37:31,000000+00:00 '
 ISO_STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[,.]\d{1,9}(?:[+-]\d{2}:?\d{2}|Z)?)\s")
 

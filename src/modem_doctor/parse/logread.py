@@ -8,6 +8,11 @@ Accepted line shapes::
     May 13 15:11:13 wrt350n daemon.notice pppd[4396]: ...                 old syslogd (host)
     May  9 02:23:22 raspberrypi kernel: [   15.72] usbcore: ...           BSD syslog / journalctl
     2023-11-21T10:00:00.123456+01:00 host proc[12]: ...                   RFC 3339 (rsyslog)
+    daemon.notice netifd: wan (1234): ...                                 quoted without the date
+    kern.info kernel: [   12.345678] usb 1-1: ...                         (wikis, blogs, READMEs)
+
+A line without its date must carry the facility and level: without them 'word: text' is
+any sentence with a colon, and those two words are what tells a syslog line from prose.
 
 Kernel messages go through the same event reader as dmesg; netifd, protocol handlers
 (qmi.sh, mbim.sh, ncm.sh, modemmanager.sh), pppd and ModemManager messages through the
@@ -38,12 +43,24 @@ _SYSLOG = re.compile(
     rf"(?:(?P<fac>{_FACILITIES})\.(?P<lvl>{_LEVELS})\s+)?"
     r"(?P<proc>[^\s\[:]*)(?:\[(?P<pid>\d+)\])?:(?:\s|$)(?P<msg>.*)$"
 )
+# The same line with the date (and host) cut off, as guides quote logread.
+_DATELESS = re.compile(
+    rf"^(?P<fac>{_FACILITIES})\.(?P<lvl>{_LEVELS})\s+"
+    r"(?P<proc>[^\s\[:]*)(?:\[(?P<pid>\d+)\])?:(?:\s|$)(?P<msg>.*)$"
+)
 
 
 def _entry_and_event(line: Line) -> Optional[LogEntry]:
-    match = _SYSLOG.match(line.text.strip())
-    if not match:
-        return None
+    text = line.text.strip()
+    match = _SYSLOG.match(text)
+    wallclock = host = ""
+    if match:
+        wallclock = " ".join(match.group("wall").split())
+        host = match.group("host") or ""
+    else:
+        match = _DATELESS.match(text)
+        if not match:
+            return None
     process = match.group("proc")
     message = match.group("msg")
     time = None
@@ -55,10 +72,10 @@ def _entry_and_event(line: Line) -> Optional[LogEntry]:
         message=message,
         text=line.text,
         time=time,
-        wallclock=" ".join(match.group("wall").split()),
+        wallclock=wallclock,
         facility=match.group("fac") or "",
         level=match.group("lvl") or "",
-        host=match.group("host") or "",
+        host=host,
         process=process,
         pid=int(pid) if pid else None,
     )

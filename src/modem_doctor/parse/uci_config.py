@@ -13,8 +13,12 @@ types only one standard file has (``interface`` -> network, ``zone`` -> firewall
 the package is marked ``inferred``; otherwise it is ''.
 
 What a pasted file often carries and this parser tolerates: the command line above it,
-markdown backticks glued to the first or last line, curly quotes, and a last line cut
-short (reported unparsed, never guessed).
+markdown backticks glued to the first or last line, curly quotes, a last line cut short
+(reported unparsed, never guessed), and an elision mark on a line of its own ('[...]',
+'...', '…') where guides leave options out. The mark is no statement and ends no
+section: the options after it stay in the section before it. It is listed among the
+unparsed lines with the reason ``ELIDED`` so the gap stays visible without being taken
+for text the parser failed to read.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ _COMMAND = re.compile(
     r"|^\s*uci\s+(?:-\S+\s+)*export(?:\s+([\w.-]+))?\s*$"
 )
 _NAME = re.compile(r"^[\w.-]+$")
+# '[...]', '[ ... ]', '...', '....', '…', '[…]' alone on a line.
+ELISION = re.compile(r"^\s*(?:\[\s*(?:\.{3,}|\u2026)\s*\]|\.{3,}|\u2026)\s*$")
+ELIDED = "elided: the paste leaves lines out here"
 _OPTION_NAME = re.compile(r"^[\w-]+$")
 
 
@@ -229,6 +236,9 @@ def parse_lines(lines: Sequence[Line], package: str = "") -> Parsed[UciConfig]:
             continue
         if command is not None:
             continue  # some other command shown above the file: not part of it
+        if ELISION.match(text):
+            unparsed.add(line, ELIDED)  # 'current' stays: the section goes on after the gap
+            continue
         words = _words(text)
         if isinstance(words, str):
             unparsed.add(line, words)

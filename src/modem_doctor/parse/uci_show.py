@@ -8,7 +8,9 @@ inside a value as ``'\\''``, and prints a list as its quoted values separated by
 Very old uci versions printed values without quotes; such a value is kept whole.
 
 A paste that starts mid-section (options of a section whose ``=type`` line was cut off)
-still yields that section, typed from ``@type[i]`` when the name shows it.
+still yields that section, typed from ``@type[i]`` when the name shows it. An elision mark
+('[...]', '...') on a line of its own is listed unparsed with the reason ``ELIDED``, not as
+a broken line; every line names its section, so nothing after the gap is lost.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ..model.common import Line, Parsed, UnparsedCollector, line_span
 from ..model.uci import UciConfig
 from ._net_common import check_lines, shell_command, strip_fence, to_lines, uncurl
-from .uci_config import _PackageBuilder, _SectionBuilder
+from .uci_config import ELIDED, ELISION, _PackageBuilder, _SectionBuilder
 
 KIND = "uci_show"
 TITLE = "uci show"
@@ -95,6 +97,9 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UciConfig]:
         if shell_command(raw) is not None:
             continue
         text = strip_fence(raw).strip()
+        if ELISION.match(text):
+            unparsed.add(line, ELIDED)
+            continue
         match = _LINE.match(text)
         if match and match.group("option") is not None and _unreadable(match.group("value")):
             match = _LINE.match(uncurl(text)) or match  # curly quotes from a forum: straighten
