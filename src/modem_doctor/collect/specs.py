@@ -73,7 +73,7 @@ CAPTURES: Tuple[Capture, ...] = (
     Capture("dev", "ls -l $R/dev", "ls_dev", "/dev entries"),
     Capture("ifstatus", "ifstatus $md_i", "ifstatus", "ifstatus of a modem interface",
             each="md_modem_ifaces", timeout=5),
-    Capture("raw_ip", "md_raw_ip", None, "/sys/class/net/*/qmi/raw_ip"),
+    Capture("raw_ip", "md_raw_ip", "qmi_raw_ip", "/sys/class/net/*/qmi/raw_ip"),
     # cellular stack processes and USB mode switching
     Capture("processes", "md_procs", None, "ModemManager, uqmi, qmi-proxy, umbim processes"),
     Capture("usbmode.json", "ls -l $R/etc/usb-mode.json", None, "usb-mode.json present"),

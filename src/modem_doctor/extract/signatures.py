@@ -709,6 +709,20 @@ SIGNATURES: Tuple[Signature, ...] = (
 
 # What the modem says about itself (issue 7): after the others, so a shape they know wins.
 SIGNATURES = SIGNATURES + (QmiMbimSignature(), AtSignature(), UqmiSignature(), MmcliSignature())
+# qmi_wwan's raw_ip flag: 'PATH=N' (collector, probe), 'PATH:Y' (grep .), '==> PATH <==' then the
+# value (head), cat's error for a missing attribute; a bare Y/N only after a command naming the file.
+_RAW_IP = r"/sys/class/net/[\w.@:-]+/qmi/raw_ip"
+SIGNATURES = SIGNATURES + (
+    Signature(
+        "qmi_raw_ip",
+        start=(_RAW_IP + r"\s*[=:]\s?\S|==>\s*" + _RAW_IP + r"\s*<==$"
+               r"|(?:cat|head|tail|grep):\s*(?:can't open\s*)?'?" + _RAW_IP + r"'?:\s"),
+        member=(_RAW_IP + r"\s*[=:]\s?\S|==>\s*" + _RAW_IP + r"\s*<==$|[YN]$"
+                r"|(?:cat|head|tail|grep):\s*(?:can't open\s*)?'?" + _RAW_IP + r"'?:\s"),
+        hinted=r"[YN01]$",
+        heads="/=chtg",
+    ),
+)
 
 BY_KIND: Dict[str, Signature] = {}
 for _signature in SIGNATURES:

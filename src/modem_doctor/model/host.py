@@ -52,6 +52,7 @@ AREAS: Dict[str, str] = {
     "uqmi": "modem",
     "mbimcli": "modem",
     "mmcli": "modem",
+    "qmi_raw_ip": "network",
 }
 
 AREA_NAMES: Tuple[str, ...] = (

@@ -262,6 +262,26 @@ class ModemSession:
         return tuple(fact for fact in self.settings if fact.kind == kind)
 
 
+
+@dataclass(frozen=True)
+class RawIpFlag:
+    """qmi_wwan's framing switch for one netdev, ``/sys/class/net/<netdev>/qmi/raw_ip``:
+    ``raw_ip`` is True for 'Y' (raw-IP framing), False for 'N' (802.3, the kernel's default)
+    and None when the attribute is missing or unreadable (``value`` says which)."""
+
+    netdev: str  # 'wwan0'; '' when only the value was shown (the command names the file)
+    raw_ip: Optional[bool]
+    value: str  # 'Y', 'N', 'missing', or the error as printed
+    line: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class RawIpState:
+    """What one reading of the raw_ip attributes shows (parser kind ``qmi_raw_ip``)."""
+
+    flags: Tuple[RawIpFlag, ...] = ()
+
 # ---------------------------------------------------------------- reading a host
 # Small accessors the modem rules share. They read the host by attribute (as model/host.py
 # does) so that this module does not import the parsers' models.
@@ -388,3 +408,26 @@ def call_family(host: Any, artifact: str, fact: CallEndFact) -> Optional[int]:
     if match:
         return int(match.group(1) or match.group(2))
     return None
+
+
+_RAW_IP_PATH = re.compile(r"/sys/class/net/([\w.@:-]+)/qmi/raw_ip\b")
+
+
+def raw_ip_flags(host: Any) -> Tuple[Tuple[str, RawIpFlag], ...]:
+    """(artifact id, RawIpFlag) for every qmi_wwan raw_ip reading, in reading order; a bare
+    'Y'/'N' gets its netdev from the command shown above its block ('cat .../wwan0/qmi/raw_ip')."""
+    out = []
+    found = host.of_kind("qmi_raw_ip") if hasattr(host, "of_kind") else ()
+    for item in found:
+        if not isinstance(item.value, RawIpState):
+            continue
+        named = ""
+        artifact = host.artifact(item.artifact) if hasattr(host, "artifact") else None
+        match = _RAW_IP_PATH.search(getattr(artifact, "command", None) or "")
+        if match:
+            named = match.group(1)
+        for flag in item.value.flags:
+            if not flag.netdev and named:
+                flag = RawIpFlag(named, flag.raw_ip, flag.value, flag.line, flag.text)
+            out.append((item.artifact, flag))
+    return tuple(out)

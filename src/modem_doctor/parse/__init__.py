@@ -55,6 +55,7 @@ PARSERS: Dict[str, str] = {
     "uqmi": "uqmi",  # uqmi JSON / strings / transport errors
     "mbimcli": "mbimcli",  # mbimcli text output
     "mmcli": "mmcli",  # mmcli -m N / -b N
+    "qmi_raw_ip": "qmi_raw_ip",  # /sys/class/net/*/qmi/raw_ip (qmi_wwan framing: Y raw-IP, N 802.3)
 }
 
 # Inputs larger than this are refused rather than parsed slowly into a wrong answer.

@@ -201,7 +201,7 @@ def raw_ip_local(root: str = "") -> ProbeResult:
         lines.append(f"{path[len(root):]}={value}")
     if not lines:
         return ProbeResult()
-    return ProbeResult((ProbeCapture("raw_ip", None, "cat /sys/class/net/*/qmi/raw_ip", "\n".join(lines) + "\n"),))
+    return ProbeResult((ProbeCapture("raw_ip", "qmi_raw_ip", "cat /sys/class/net/*/qmi/raw_ip", "\n".join(lines) + "\n"),))
 
 
 @dataclass(frozen=True)
@@ -263,7 +263,7 @@ def probe_local(targets: Targets, timeout: float = 3.0, ignore_modemmanager: boo
 
 # -- a router over SSH -------------------------------------------------------------------------
 # Capture id prefix -> parser kind, for the frames of the probe script.
-SSH_KINDS = {"at": "at_transcript", "qmi": "uqmi", "qmicli": "qmicli", "mbim": None, "raw_ip": None,
+SSH_KINDS = {"at": "at_transcript", "qmi": "uqmi", "qmicli": "qmicli", "mbim": None, "raw_ip": "qmi_raw_ip",
              "owners": None, "dp": None}
 
 
