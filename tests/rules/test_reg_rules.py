@@ -154,3 +154,27 @@ def test_ipv4v6_on_the_case_3g_module_warns() -> None:
 ])
 def test_ip_type_accepted_stays_silent(relative: str) -> None:
     assert _findings(reg004, relative) == []
+
+
+# A stale +CEER: the probe's AT transcript of the simulated MU609 taken after netifd's IPv6
+# call was refused (#50) keeps showing the cause; what the interface asks for now decides.
+
+def test_ceer_cause_50_with_ipv4v6_configured_fires() -> None:
+    (finding,) = _findings(reg004, "modem/at/mu609-ipv6-refused-ceer.txt", "probe/uci-ipv4v6/network")
+    assert finding.title == "The network refuses the IP type asked for (#50 PDP type IPv4 only allowed)"
+    assert [e.text.strip() for e in finding.evidence] == [
+        '+CEER: "SM",50,"PDP type IPv4 only allowed"', "option pdptype 'ipv4v6'"]
+
+
+def test_ceer_cause_50_without_configuration_still_counts() -> None:
+    (finding,) = _findings(reg004, "modem/at/mu609-ipv6-refused-ceer.txt")
+    assert finding.evidence[0].line == 65
+
+
+@pytest.mark.parametrize("relatives", [
+    ("modem/at/mu609-ipv6-refused-ceer.txt", "probe/uci-wrong-apn/network"),  # pdptype 'ip' now
+    ("probe/uci-wrong-apn/network", "modem/at/mu609-ipv6-refused-ceer.txt"),  # the same, pasted the other way
+    ("modem/qmicli/mu609-ipv6-refused.txt", "probe/uci-wrong-apn/network"),  # an IPv6 call qmi.sh no longer makes
+])
+def test_refusal_of_what_the_interface_no_longer_asks_for_is_stale(relatives) -> None:  # type: ignore[no-untyped-def]
+    assert _findings(reg004, *relatives) == []

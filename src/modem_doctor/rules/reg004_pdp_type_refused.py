@@ -7,6 +7,12 @@ typically on the IPv6 call; netifd's ``Unable to connect IPv6`` (CALL_FAILED) wh
 interface has ``pdptype 'ipv4v6'`` or ``'ipv6'``; and, as a warning, ``pdptype 'ipv4v6'`` on a
 3G-only module, whose networks rarely offer dual-stack contexts.
 
+Evidence is weighed against the configuration as it is now and against what came after it:
+``+CEER`` keeps the cause of the last failed call, so ``#50 IPv4 only allowed`` (or a failed
+IPv6 call) is history once the interface says ``pdptype 'ip'``/``'ipv4'`` (``#51`` or a
+failed IPv4 call once it says ``'ipv6'``), and a refusal followed by a connected IPv6
+bearer is history too. With no UCI shown, a refusal still counts.
+
 ## Why it matters
 OpenWrt's qmi handler starts one call per IP family and fails the whole interface when the
 IPv6 call fails, even when IPv4 is connected: the interface goes down and retries for ever.
@@ -35,20 +41,26 @@ from .context import Context
 _V6 = re.compile(r"Unable to connect IPv6", re.I)
 
 
+_IPV4_ONLY = ("ip", "ipv4")
+
+
+def _stale(pdptype: Optional[str], code: Optional[int], family: Optional[int]) -> bool:
+    """Does the interface as configured now no longer ask for what was refused? (+CEER
+    keeps the cause of the last failed call: an IPv6 call refused before the user set
+    pdptype 'ip' still shows as cause #50.)"""
+    if pdptype in _IPV4_ONLY:
+        return code == 50 or family == 6  # 'IPv4 only allowed' answers an IPv6/IPv4v6 request
+    if pdptype == "ipv6":
+        return code == 51 or family == 4
+    return False
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     evidence: List[Evidence] = []
     advice = ""
     cause = ""
     families = set()
-    for artifact, end in facts(ctx.host, "call_ends"):
-        decoded = call_end(end.reason_code, end.reason, end.verbose_type, end.verbose_code, end.verbose_reason)
-        if decoded.get("class") == "pdp-type":
-            evidence.append(ctx.cite(artifact, end.line, end.text))
-            advice = decoded.get("advice", advice)
-            cause = decoded.get("cause", cause) or end.verbose_reason
-            families.add(call_family(ctx.host, artifact, end))
-    if families == {6} and "IPv6" not in cause:
-        cause += " on the IPv6 call"  # the IPv4 call went through: only the IPv6 half is refused
+    # the interface as configured now (the last showing of each interface wins)
     pdptype: Optional[str] = None
     iface = "IFACE"
     support: List[Evidence] = []
@@ -58,8 +70,28 @@ def check(ctx: Context) -> Iterator[Finding]:
             pdptype = value.lower()
             iface = iface_name(section)
             support.append(ctx.cite(artifact, option_line(section, "pdptype" if section.get("pdptype") else "iptype")))
+    order = {artifact.id: index for index, artifact in enumerate(getattr(ctx.host, "artifacts", ()))}
+    # an IPv6-capable bearer connected after a refusal: the refusal is history
+    connected_v6 = [(order.get(a, len(order)), b.line) for a, b in facts(ctx.host, "bearers")
+                    if b.connected and ("6" in b.ip_type)]
+    for artifact, end in facts(ctx.host, "call_ends"):
+        decoded = call_end(end.reason_code, end.reason, end.verbose_type, end.verbose_code, end.verbose_reason)
+        if decoded.get("class") != "pdp-type":
+            continue
+        family = call_family(ctx.host, artifact, end)
+        code = end.verbose_code if end.verbose_type == 6 else None
+        if _stale(pdptype, code, family):
+            continue
+        if family != 4 and any(seen > (order.get(artifact, len(order)), end.line) for seen in connected_v6):
+            continue
+        evidence.append(ctx.cite(artifact, end.line, end.text))
+        advice = decoded.get("advice", advice)
+        cause = decoded.get("cause", cause) or end.verbose_reason
+        families.add(family)
+    if families == {6} and "IPv6" not in cause:
+        cause += " on the IPv6 call"  # the IPv4 call went through: only the IPv6 half is refused
     for artifact, event in proto_events(ctx.host, "CALL_FAILED"):
-        if _V6.search(event.detail):
+        if _V6.search(event.detail) and pdptype not in _IPV4_ONLY:
             evidence.append(ctx.cite(artifact, event.line, event.text))
             cause = cause or "the IPv6 call failed"
     severity = Severity.ERROR
