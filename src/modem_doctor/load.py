@@ -16,7 +16,8 @@ from . import parse as parsers
 from .errors import InputError
 from .extract import Block, Extraction, extract
 from .model.common import Line, Unparsed
-from .model.host import AREA_NAMES, AREAS, Artifact, ArtifactUnparsed, Found, Host, LoadProblem
+from .model.host import (AREA_NAMES, AREAS, Artifact, ArtifactUnparsed, Found, Host, LoadProblem, ShellCommand,
+                         StatedFact)
 
 EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "examples")
 
@@ -116,8 +117,8 @@ def build_host(extractions: Iterable[Extraction]) -> Host:
     sources: List[str] = []
     artifacts: List[Artifact] = []
     areas: Dict[str, List[Found]] = {area: [] for area in AREA_NAMES}
-    commands = []
-    facts = []
+    commands: List[ShellCommand] = []
+    facts: List[StatedFact] = []
     unparsed: List[ArtifactUnparsed] = []
     problems: List[LoadProblem] = []
     used_ids: Dict[str, int] = {}

@@ -385,14 +385,14 @@ def _read_tar(handle: Any, path: str, size: int) -> Bundle:
         file_name = f"{CAPTURE_DIR}{entry['id']}.txt"
         if file_name not in members:
             raise InputError(path, f"manifest.json lists {entry['id']!r} but {file_name} is missing")
-        flags = entry.get("flags") if isinstance(entry.get("flags"), list) else []
-        rc = entry.get("rc") if isinstance(entry.get("rc"), int) else None
-        ms = entry.get("ms") if isinstance(entry.get("ms"), int) else 0
-        kind = entry.get("kind") if isinstance(entry.get("kind"), str) else None
+        flags = entry["flags"] if isinstance(entry.get("flags"), list) else []
+        rc = entry["rc"] if isinstance(entry.get("rc"), int) else None
+        ms = entry["ms"] if isinstance(entry.get("ms"), int) else 0
+        kind = entry["kind"] if isinstance(entry.get("kind"), str) else None
         captures.append(CaptureResult(entry["id"], str(entry.get("command", "")), rc, ms, members[file_name],
                                       str(entry.get("stderr", "")), tuple(str(f) for f in flags), kind))
     meta = {k: v for k, v in manifest.items() if k not in ("schema", "captures", "problems")}
-    problems = manifest.get("problems") if isinstance(manifest.get("problems"), list) else []
+    problems = manifest["problems"] if isinstance(manifest.get("problems"), list) else []
     return Bundle(tuple(captures), meta, tuple(str(p) for p in problems), os.path.basename(path))
 
 

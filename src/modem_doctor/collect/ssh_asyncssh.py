@@ -194,17 +194,17 @@ def run(script: str, target: str, *, port: Optional[int] = None, identity: Seque
     import asyncio  # noqa: PLC0415 - only the SSH transport needs it
 
 
-    user, host, port = parse_target(target, port)
+    user, host, ssh_port = parse_target(target, port)
     if ask is None:
         ask = interactive()
     policy = HostKeyPolicy(known_hosts or os.path.expanduser("~/.ssh/known_hosts"), accept_new,
                            _tty_ask if ask else None)
-    where = f"{user}@{_host_pattern(host, port)}"
+    where = f"{user}@{_host_pattern(host, ssh_port)}"
     prompts = {"count": 0}
 
     class Client(asyncssh.SSHClient):  # type: ignore[misc, name-defined]
         def validate_host_public_key(self, h: str, addr: str, p: int, key: Any) -> bool:
-            return policy.check(host, addr, port, key)
+            return policy.check(host, addr, ssh_port, key)
 
         def password_auth_requested(self) -> Optional[str]:
             prompts["count"] += 1
@@ -219,8 +219,8 @@ def run(script: str, target: str, *, port: Optional[int] = None, identity: Seque
 
     async def session() -> RunOutput:
         started = time.monotonic()
-        options = dict(username=user, port=port, known_hosts=([], [], []),
-                       server_host_key_algs=policy.algorithms(host, port),
+        options = dict(username=user, port=ssh_port, known_hosts=([], [], []),
+                       server_host_key_algs=policy.algorithms(host, ssh_port),
                        connect_timeout=connect_timeout, login_timeout=connect_timeout)
         if identity:
             options["client_keys"] = list(identity)
@@ -234,15 +234,15 @@ def run(script: str, target: str, *, port: Optional[int] = None, identity: Seque
                   else "no password (no terminal to ask on)" if not ask else "no password")
             raise CollectError(f"login refused for {where}: tried {tried} and {pw}") from None
         except (asyncio.TimeoutError, TimeoutError):
-            raise CollectError(f"cannot reach {_host_pattern(host, port)}: no answer within "
+            raise CollectError(f"cannot reach {_host_pattern(host, ssh_port)}: no answer within "
                                f"{connect_timeout:.0f} s") from None
         except ConnectionRefusedError:
-            raise CollectError(f"cannot reach {_host_pattern(host, port)}: connection refused "
-                               f"(is SSH running on port {port}?)") from None
+            raise CollectError(f"cannot reach {_host_pattern(host, ssh_port)}: connection refused "
+                               f"(is SSH running on port {ssh_port}?)") from None
         except socket.gaierror as error:
             raise CollectError(f"cannot resolve host name {host!r}: {error.strerror or error}") from None
         except OSError as error:
-            raise CollectError(f"cannot reach {_host_pattern(host, port)}: {error.strerror or error}") from None
+            raise CollectError(f"cannot reach {_host_pattern(host, ssh_port)}: {error.strerror or error}") from None
         except asyncssh.Error as error:
             if policy.error:
                 raise CollectError(policy.error) from None

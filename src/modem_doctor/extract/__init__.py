@@ -36,7 +36,7 @@ _WRAP_MIN = 20
 _WRAP_MAX = 100
 _WRAP_LEAST = 72
 
-_SPACES = {ord(char): " " for char in "\u00a0\u2007\u202f\u2002\u2003\u2009\t"}
+_SPACES: Dict[int, Optional[str]] = {ord(char): " " for char in "\u00a0\u2007\u202f\u2002\u2003\u2009\t"}
 _SPACES.update({ord(char): None for char in "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"})
 _QUOTE = lazy(r"^ {0,3}(?:>[ \t]?)+")
 
@@ -307,11 +307,11 @@ class _Builder:
         """Open a block at ``line`` when the pending command or the content says so."""
         hint = self.command[3] if self.command else None
         if hint is not None and hint in BY_KIND:
-            signature = BY_KIND[hint]
-            if signature.starts_hinted(text):
+            hinted_signature = BY_KIND[hint]
+            if hinted_signature.starts_hinted(text):
                 self.close()
-                kind = hint if hint in signature.kinds() else signature.kind
-                self.open(signature, line, text, kind, hinted=True)
+                kind = hint if hint in hinted_signature.kinds() else hinted_signature.kind
+                self.open(hinted_signature, line, text, kind, hinted=True)
                 return True
         signature = first_start(text)
         if signature is not None:

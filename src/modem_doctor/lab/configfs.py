@@ -72,7 +72,7 @@ class Gadget:
 
 def usb_devices(bus_root: str = "/sys/bus/usb/devices") -> List[Tuple[str, str, str]]:
     """(sysfs name, idVendor, idProduct) for every device (not interface) present."""
-    found = []
+    found: List[Tuple[str, str, str]] = []
     try:
         names = sorted(os.listdir(bus_root))
     except OSError:

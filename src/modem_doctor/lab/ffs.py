@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import errno
+import functools
 import os
 import struct
 import threading
@@ -85,17 +86,17 @@ class FfsFunction:
             bulk_out = _first(iface, lambda e: not e.is_in and e.kind == 2)
             intr = _first(iface, lambda e: e.is_in and e.kind == 3)
             if iface.role == "qmi" and intr is not None:
-                self._thread(lambda i=iface, e=intr: self._notify_loop(i, e), f"if{iface.number}-int")
+                self._thread(functools.partial(self._notify_loop, iface, intr), f"if{iface.number}-int")
             if bulk_out is None:
                 continue
             if iface.role == "at":
-                self._thread(lambda i=iface, o=bulk_out, n=bulk_in: self._at_loop(i, o, n),
+                self._thread(functools.partial(self._at_loop, iface, bulk_out, bulk_in),
                              f"if{iface.number}-at")
             elif iface.role == "storage":
-                self._thread(lambda i=iface, o=bulk_out, n=bulk_in: self._storage_loop(i, o, n),
+                self._thread(functools.partial(self._storage_loop, iface, bulk_out, bulk_in),
                              f"if{iface.number}-msc")
             else:
-                self._thread(lambda o=bulk_out: self._drain_loop(o), f"if{iface.number}-drain")
+                self._thread(functools.partial(self._drain_loop, bulk_out), f"if{iface.number}-drain")
 
     def _thread(self, target: Callable[[], None], label: str) -> None:
         thread = threading.Thread(target=target, name=f"{self.name}-{label}", daemon=True)

@@ -18,7 +18,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Union
+from typing import Callable, Dict, List, Optional, Sequence, Union, cast
 
 from .capture import capture_state, drivers_by_interface
 
@@ -137,7 +137,7 @@ class Guest:
     def stop_all(self) -> None:
         """End every helper by its own PID, newest first; record how each ended."""
         for entry in reversed(self.process_log):
-            pid = int(entry["pid"])  # type: ignore[arg-type]
+            pid = cast(int, entry["pid"])  # always an int: track() and start() record it
             proc = next((c for c in self.children if c.pid == pid), None)
             if proc is not None:
                 if proc.poll() is None:
@@ -152,7 +152,7 @@ class Guest:
                 entry["exit"] = _end_pid(pid)
         time.sleep(0.2)
         for entry in self.process_log:
-            entry["alive_after_stop"] = _alive(int(entry["pid"]))  # type: ignore[arg-type]
+            entry["alive_after_stop"] = _alive(cast(int, entry["pid"]))
         self.fact("processes", self.process_log)
 
     def pids_of(self, exe_suffix: str) -> List[int]:

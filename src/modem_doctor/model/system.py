@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 _SERIES = re.compile(r"(?<![\d.])(\d{2}\.\d{2})(?:[.\-]|$|\s)")
 
@@ -77,9 +77,9 @@ class SystemInfo:
 
 def merge_system_info(*infos: Optional[SystemInfo]) -> SystemInfo:
     """One SystemInfo from several sources; the first non-empty value of each field wins."""
-    values = {}
-    fields = []
-    lines = []
+    values: Dict[str, str] = {}
+    fields: List[Tuple[str, str]] = []
+    lines: List[Tuple[str, int]] = []
     for info in infos:
         if info is None:
             continue

@@ -80,11 +80,11 @@ def call_end(reason_code: Optional[int], reason: str = "", verbose_type: Optiona
     table = _table("qmi-call-end.json")
     out: Dict[str, str] = {}
     if verbose_type == 6 and verbose_code is not None:
-        entry = reject_cause(verbose_code, "sm")
-        if entry:
-            out["cause"] = "#%d %s" % (verbose_code, entry.get("name", ""))
-            out["advice"] = entry.get("advice", "")
-            out["class"] = table.get("by_name", {}).get(entry.get("qmi_verbose", ""), "")
+        cause = reject_cause(verbose_code, "sm")
+        if cause:
+            out["cause"] = "#%d %s" % (verbose_code, cause.get("name", ""))
+            out["advice"] = cause.get("advice", "")
+            out["class"] = table.get("by_name", {}).get(cause.get("qmi_verbose", ""), "")
     if not out.get("class") and verbose_reason:
         out["class"] = table.get("by_name", {}).get(verbose_reason, "")
     entry = table.get("reasons", {}).get(str(reason_code)) if reason_code is not None else None

@@ -71,7 +71,7 @@ def parse_route(text: str, number: int) -> Optional[Route]:
     if not words or not _is_destination(words[0]):
         return None
     destination = words[0]
-    fields = {}
+    fields: Dict[str, str] = {}
     flags: List[str] = []
     position = 1
     while position < len(words):

@@ -62,9 +62,9 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
         if match is None:
             if previous_was_device and devices and _sandwiched(bodies, matches, index):
                 # the tail of a long name a mail client wrapped onto its own line
-                last = devices[-1]
+                wrapped = devices[-1]
                 devices[-1] = dataclasses.replace(
-                    last, ids_name=clean_text(f"{last.ids_name} {body}"), last_line=line.number
+                    wrapped, ids_name=clean_text(f"{wrapped.ids_name} {body}"), last_line=line.number
                 )
                 continue
             previous_was_device = False

@@ -109,6 +109,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
     unparsed: List[Unparsed] = []
     stack: List[_Node] = []  # the current branch: root first
     last: Optional[_Node] = None
+    node: Optional[_Node]
     for line, body, column in _logical_lines(lines):
         if not body:
             continue
@@ -123,8 +124,8 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             for key in [key for key in by_id if key[0] == node.bus]:
                 del by_id[key]
             node.cls = 0x09
-            node.driver, _state, node.children = _driver(driver)
-            node.driver = node.driver or ""
+            root_driver, _state, node.children = _driver(driver)
+            node.driver = root_driver or ""
             node.speed = speed or ""
             nodes.append(node)
             by_id[(node.bus, node.devnum)] = node

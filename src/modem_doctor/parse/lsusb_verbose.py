@@ -32,7 +32,7 @@ understood as detail, not junk.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, cast
 
 from ..errors import InputError
 from ..model.common import Line, Parsed, Unparsed, line_span, number_lines
@@ -308,7 +308,7 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
             reader.new_device(number)
             reader.base_indent = 0
             reader.context = "device"
-        device = reader.device
+        device = cast(DeviceBuilder, reader.device)  # opened just above when there was none
         if reader.config is None and body in ("Interface Association:", "Interface Descriptor:"):
             config = ConfigBuilder(number)  # bConfigurationValue not shown: 0
             device.configs.append(config)
@@ -370,9 +370,9 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[UsbListing]:
         device.last_line = number
     reader.finish_device()
 
-    first, last = line_span(lines)
+    first_line, last_line = line_span(lines)
     listing = UsbListing(
         format=ListingFormat.LSUSB_VERBOSE,
         devices=tuple(item.freeze(ListingFormat.LSUSB_VERBOSE, False) for item in reader.devices),
     )
-    return Parsed(kind=KIND, value=listing, unparsed=tuple(unparsed), first_line=first, last_line=last)
+    return Parsed(kind=KIND, value=listing, unparsed=tuple(unparsed), first_line=first_line, last_line=last_line)

@@ -156,7 +156,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 )
         if modem is not None:
             role = _role(modem, config, number)
-        if role not in WRONG_ROLES:
+        if modem is None or role not in WRONG_ROLES:  # a role is only known with its modem
             continue
         reported = True
         evidence.extend(failures[:MAX_FAILURE_LINES])

@@ -49,7 +49,9 @@ def cme(code: int) -> Tuple[str, int]:
 
 def split_args(text: str) -> List[str]:
     """Split ``1,"IP","a,b"`` into ['1', 'IP', 'a,b'] (quotes removed, spaces trimmed)."""
-    args, cur, quoted, had_quotes = [], [], False, False
+    args: List[str] = []
+    cur: List[str] = []
+    quoted, had_quotes = False, False
     for ch in text:
         if ch == '"':
             quoted = not quoted

@@ -90,8 +90,8 @@ class QmiModem:
         """Answer one QMUX frame: the response, then any indications it caused."""
         try:
             msg = qmux.decode(bytes(frame))
-        except qmux.FrameError as error:
-            self.log.append(f"dropped undecodable frame {bytes(frame).hex()}: {error}")
+        except qmux.FrameError as frame_error:
+            self.log.append(f"dropped undecodable frame {bytes(frame).hex()}: {frame_error}")
             return []
         if msg.kind != "request":
             return []

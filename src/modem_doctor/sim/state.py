@@ -172,7 +172,7 @@ class ModemState:
     def serving_tech(self) -> Optional[str]:
         """The technology the modem camps on, or None when it hears nothing usable."""
         if self.cfun != 1 or self.sim_state() == "absent":
-            techs = ()
+            techs: Tuple[str, ...] = ()
         else:
             techs = self.technologies()
         for tech in techs:
