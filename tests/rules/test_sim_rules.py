@@ -57,11 +57,21 @@ def test_sim_illegal_state_in_the_qmi_log_is_a_failure() -> None:
 
 @pytest.mark.parametrize("relative", [
     "modem/at/mu609-ready.txt", "modem/qmicli/ec25-ready.txt", "modem/mbimcli/em7455-ready.txt",
-    "modem/at/mu609-pin-required.txt", "pastes/quectel-36169-rm502q-pin.txt",
-    "modem/at/chan-dongle-79-pin-entered.txt",  # +CLCK's SIM failure is about the lock, not the card
+    "modem/at/mu609-pin-required.txt",
+    "modem/at/chan-dongle-79-pin-entered.txt",  # +CLCK's SIM failure right after the PIN, no READY shown
 ])
 def test_sim_present_stays_silent(relative: str) -> None:
     assert _findings(sim001, relative) == []
+
+
+def test_sim_failure_to_a_pin_lock_command_after_ready_warns() -> None:
+    # Quectel forum 36169 (the rm502q-sim-pin example): +CPIN: READY, then AT+CLCK="SC",1,"2345"
+    # answers SIM failure; the earlier failure (line 20) came before the second READY (line 24)
+    (finding,) = _findings(sim001, "pastes/quectel-36169-rm502q-pin.txt")
+    assert finding.severity is Severity.WARNING
+    assert finding.title == "The SIM fails its PIN-lock command (SIM failure) although it read READY"
+    assert [(e.line, e.text) for e in finding.evidence] == [(27, "+CME ERROR: SIM failure")]
+    assert "reseat the SIM" in finding.fix
 
 
 @pytest.mark.parametrize("relative, line", [
