@@ -49,7 +49,7 @@ def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _command_module(module_name: str):  # type: ignore[no-untyped-def]
+def _command_module(module_name: str):
     try:
         return importlib.import_module(f"{__package__}.commands.{module_name}")
     except ModuleNotFoundError as error:

@@ -169,7 +169,7 @@ def _artifact(source: str, block: Block, used: Dict[str, int]) -> Artifact:
 READS_ITS_PROMPT = frozenset({"ifstatus", "ls_dev", "uci_config", "uci_show", "ip_addr", "ip_route", "ifconfig"})
 
 
-def _parse_block(block: Block):  # type: ignore[no-untyped-def]
+def _parse_block(block: Block):
     """Parse a block with its registered parser; None when that parser is not built yet."""
     try:
         module = parsers.parser_module(block.kind)

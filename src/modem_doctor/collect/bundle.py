@@ -236,7 +236,7 @@ def split_stream(data: bytes, meta: Optional[Dict[str, Any]] = None, name: str =
         if what == b"end":
             ended = True
             if meta.get("host_uptime_ms") is not None and _int(fields.get("ms")) is not None:
-                meta["collector_ms"] = _int(fields.get("ms")) - meta["host_uptime_ms"]  # type: ignore[operator]
+                meta["collector_ms"] = _int(fields.get("ms")) - meta["host_uptime_ms"]
             break
         if what == b"fatal":
             problems.append(f"collector stopped: {(match.group(3) or b'').decode('utf-8', 'replace')}")
@@ -268,7 +268,7 @@ def split_stream(data: bytes, meta: Optional[Dict[str, Any]] = None, name: str =
 
 def _int(value: Optional[str]) -> Optional[int]:
     try:
-        return int(value) if value not in (None, "", "-") else None  # type: ignore[arg-type]
+        return int(value) if value not in (None, "", "-") else None
     except ValueError:
         return None
 

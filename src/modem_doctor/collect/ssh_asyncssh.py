@@ -202,7 +202,7 @@ def run(script: str, target: str, *, port: Optional[int] = None, identity: Seque
     where = f"{user}@{_host_pattern(host, ssh_port)}"
     prompts = {"count": 0}
 
-    class Client(asyncssh.SSHClient):  # type: ignore[misc, name-defined]
+    class Client(asyncssh.SSHClient):  # type: ignore[name-defined]
         def validate_host_public_key(self, h: str, addr: str, p: int, key: Any) -> bool:
             return policy.check(host, addr, ssh_port, key)
 

@@ -71,7 +71,7 @@ def warm_diagnosis() -> None:
         pass
 
 
-def bundle_from_args(args: argparse.Namespace, label: str = "collecting",  # type: ignore[no-untyped-def]
+def bundle_from_args(args: argparse.Namespace, label: str = "collecting",
                      warm: bool = False):
     """Collect as the arguments say: --ssh, --local or --replay. Prints one line per
     failed capture on stderr; raises ``CollectError`` when nothing could be collected.

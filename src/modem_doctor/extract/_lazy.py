@@ -25,7 +25,7 @@ class LazyPattern:
         compiled = re.compile(self.pattern, self.flags)
         for name in _METHODS:
             setattr(self, name, getattr(compiled, name))
-        self.compiled = lambda: compiled  # type: ignore[assignment]
+        self.compiled = lambda: compiled  # type: ignore[method-assign]
         return compiled
 
     def __getattr__(self, name: str) -> Any:

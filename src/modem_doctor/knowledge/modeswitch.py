@@ -67,7 +67,7 @@ class ModeswitchEntry:
 
 
 def _data() -> Dict[str, Any]:
-    return load_json("modeswitch/usb-modeswitch-data.json")  # type: ignore[no-any-return]
+    return load_json("modeswitch/usb-modeswitch-data.json")
 
 
 def source() -> Dict[str, Any]:

@@ -41,7 +41,7 @@ class ProtoPackages:
 
 
 def _data() -> Dict[str, Any]:
-    return load_json("openwrt/packages.json")  # type: ignore[no-any-return]
+    return load_json("openwrt/packages.json")
 
 
 def release_key(version: Optional[str]) -> str:

@@ -153,7 +153,7 @@ def _qcserial_layout(vid_pid: str) -> Optional[str]:
 
 
 def _wwan_record(vid_pid: str) -> Optional[Dict[str, Any]]:
-    return load_json("openwrt/wwan.json")["devices"].get(vid_pid)  # type: ignore[no-any-return]
+    return load_json("openwrt/wwan.json")["devices"].get(vid_pid)
 
 
 def assign_config(vid_pid: str, config: UsbConfig, model: Optional[catalog.ModemInfo] = None,
@@ -219,7 +219,7 @@ def assign_config(vid_pid: str, config: UsbConfig, model: Optional[catalog.Modem
             continue
         driver = drivers.get(interface.number)
         if driver in _DRIVER_ROLES:
-            put(interface, _DRIVER_ROLES[driver], "driver", f"{driver} drives it")  # type: ignore[index]
+            put(interface, _DRIVER_ROLES[driver], "driver", f"{driver} drives it")
     _apply_wwan_record(vid_pid, interfaces, drivers, result, put)
     for interface in interfaces:
         if interface.number not in result:

@@ -214,7 +214,7 @@ class Host:
     def to_json(self) -> Dict[str, Any]:
         data = to_jsonable(self)
         data["schema"] = SCHEMA
-        return data  # type: ignore[no-any-return]
+        return data
 
     # ----- USB ---------------------------------------------------------------------
 
@@ -351,7 +351,7 @@ class Host:
             infos = [item.value for item in reversed(self.system) if isinstance(item.value, SystemInfo)]
             cached = merge_system_info(*infos)
             object.__setattr__(self, "_system_info", cached)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def release(self) -> Optional[str]:
         """The OpenWrt release ('23.05.2', 'SNAPSHOT'): from the outputs, else from what

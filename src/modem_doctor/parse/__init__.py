@@ -73,12 +73,12 @@ def parser_module(kind: str) -> ModuleType:
 
 def parse(kind: str, text: str) -> Parsed[Any]:
     """Parse ``text`` as output of ``kind``."""
-    return parser_module(kind).parse(text)  # type: ignore[no-any-return]
+    return parser_module(kind).parse(text)
 
 
 def parse_lines(kind: str, lines: Sequence[Line]) -> Parsed[Any]:
     """Parse pre-numbered lines (a paste block) as output of ``kind``."""
-    return parser_module(kind).parse_lines(lines)  # type: ignore[no-any-return]
+    return parser_module(kind).parse_lines(lines)
 
 
 def decode_input(data: bytes, source: str) -> str:

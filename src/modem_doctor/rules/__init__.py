@@ -64,6 +64,7 @@ RULES: Tuple[str, ...] = (
     "reg002_no_coverage",
     "reg003_apn_mismatch",
     "reg004_pdp_type_refused",
+    "reg005_data_call_refused",
     "net002_raw_ip_mismatch",
 )
 

@@ -99,7 +99,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _partial(ctx, modem, artifact, config, driver, ifaces, siblings, views) -> Finding:  # type: ignore[no-untyped-def]
+def _partial(ctx, modem, artifact, config, driver, ifaces, siblings, views) -> Finding:
     """One or more ports unbound while the same driver binds the others."""
     e = modem.explanation
     numbers = [i.number for i in ifaces]
@@ -145,7 +145,7 @@ def _partial(ctx, modem, artifact, config, driver, ifaces, siblings, views) -> F
     )
 
 
-def _interface0_elsewhere(ctx, modem, current: int):  # type: ignore[no-untyped-def]
+def _interface0_elsewhere(ctx, modem, current: int):
     """(artifact, configuration, I: line) of an earlier listing of the same modem, in another
     active configuration, whose interface 0 is unbound while other interfaces are bound."""
     for artifact, device in modem.sightings:

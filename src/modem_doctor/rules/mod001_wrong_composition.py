@@ -85,7 +85,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _target_path(e) -> str:  # type: ignore[no-untyped-def]
+def _target_path(e) -> str:
     """The data path the vendor-mode switch leads to (the catalog value it sets)."""
     command = e.mode_command
     for value, meaning in command.values:

@@ -142,7 +142,7 @@ def _from_listing(ctx: Context, modem: ModemFacts) -> Finding:
     )
 
 
-def _name(modem: ModemFacts, device) -> str:  # type: ignore[no-untyped-def]
+def _name(modem: ModemFacts, device) -> str:
     """The modem's label; for an ID the catalog does not know, the name lsusb printed."""
     e = modem.explanation
     if e.vendor == "unknown" and (device.ids_name or device.manufacturer):
@@ -200,7 +200,7 @@ def _vendor_words() -> Tuple[str, ...]:
     return tuple(sorted(words))
 
 
-def _cdrom_after(events, vendors):  # type: ignore[no-untyped-def]
+def _cdrom_after(events, vendors):
     for event in events[:20]:
         if event.kind is LogEventKind.CDROM and "CD-ROM" in event.detail:
             words = event.detail.replace("CD-ROM", " ").split()
@@ -209,7 +209,7 @@ def _cdrom_after(events, vendors):  # type: ignore[no-untyped-def]
     return None
 
 
-def _ids_of(events, device: str) -> Optional[str]:  # type: ignore[no-untyped-def]
+def _ids_of(events, device: str) -> Optional[str]:
     for event in reversed(events):
         if event.kind is LogEventKind.DEVICE_IDS and event.device == device:
             vid, pid = event.attr("vid"), event.attr("pid")

@@ -102,7 +102,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 yield finding
 
 
-def _port_finding(ctx: Context, artifact: str, port: str, groups: Dict[str, List[LogEvent]]):  # type: ignore[no-untyped-def]
+def _port_finding(ctx: Context, artifact: str, port: str, groups: Dict[str, List[LogEvent]]):
     # Only lines that carry an errno or say the port gave up are electrical; 'attempt power
     # cycle' and 'not responding to setup address' come with them and are cited alongside.
     errors = [e for e in groups.get("error", ()) if _code(e) is not None or "power cycle" in e.detail]
@@ -115,7 +115,7 @@ def _port_finding(ctx: Context, artifact: str, port: str, groups: Dict[str, List
     evidence: List[Evidence] = []
     coded = [e for e in errors if _code(e) is not None]
     shown = coded[:MAX_CITED_ERRORS - 1] + coded[-1:] if len(coded) > MAX_CITED_ERRORS else coded
-    codes = sorted({_code(e) for e in coded}, key=lambda c: -c)  # type: ignore[arg-type,operator]
+    codes = sorted({_code(e) for e in coded}, key=lambda c: -c)  # type: ignore[operator]
     stall_only = codes == [-32]
     for event in shown + failed[-1:]:
         evidence.append(ctx.cite(artifact, event.line, event.text))
@@ -207,7 +207,7 @@ def _over_current_finding(ctx: Context, artifact: str, events: List[LogEvent]) -
     )
 
 
-def _modem_at(ctx: Context, port: str):  # type: ignore[no-untyped-def]
+def _modem_at(ctx: Context, port: str):
     for modem in ctx.modems:
         if modem.explanation.usb_path == port:
             return modem.key

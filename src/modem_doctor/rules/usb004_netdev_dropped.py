@@ -117,7 +117,7 @@ def _config_of(interface: str) -> str:
     return interface.split(":", 1)[1].split(".", 1)[0] if ":" in interface else ""
 
 
-def _configuration_changed(events, unregister) -> bool:  # type: ignore[no-untyped-def]
+def _configuration_changed(events, unregister) -> bool:
     """True when interfaces of another configuration of the same device bind right after
     the unregister: the kernel unbound the old configuration's drivers because the
     configuration was switched (usb_set_configuration), not because a driver let go."""
@@ -135,7 +135,7 @@ def _configuration_changed(events, unregister) -> bool:  # type: ignore[no-untyp
     return False
 
 
-def _near_disconnect(events, device: str, when: Optional[float]):  # type: ignore[no-untyped-def]
+def _near_disconnect(events, device: str, when: Optional[float]):
     for event in events:
         if event.kind is LogEventKind.DISCONNECT and _device_of(event.device or "") == device:
             if when is None or event.time is None or abs(event.time - when) <= NEAR_SECONDS:
@@ -143,7 +143,7 @@ def _near_disconnect(events, device: str, when: Optional[float]):  # type: ignor
     return None
 
 
-def _later_unbound_listing(ctx: Context, device_path: str, driver: str) -> List:  # type: ignore[type-arg]
+def _later_unbound_listing(ctx: Context, device_path: str, driver: str) -> List:
     """The I: lines of a listing showing the dropped driver's interfaces now unbound."""
     cited = []
     for artifact, device in ctx.host.usb_devices():

@@ -560,7 +560,7 @@ class AtModem:
         return [], ERROR
 
     def _contexts(self) -> List[Dict[str, Any]]:
-        return self.state.data.setdefault("contexts", [])  # type: ignore[no-any-return]
+        return self.state.data.setdefault("contexts", [])
 
     @staticmethod
     def _pdp_name(value: str) -> str:

@@ -94,7 +94,7 @@ class ModemState:
     # --- SIM ------------------------------------------------------------------------------
     @property
     def sim(self) -> Dict[str, Any]:
-        return self.s["sim"]  # type: ignore[no-any-return]
+        return self.s["sim"]
 
     def tick(self) -> None:
         """Apply the scenario's timed events that are due."""
@@ -215,7 +215,7 @@ class ModemState:
     # --- data ----------------------------------------------------------------------------------
     @property
     def data(self) -> Dict[str, Any]:
-        return self.s["data"]  # type: ignore[no-any-return]
+        return self.s["data"]
 
     def default_apn(self) -> str:
         for ctx in self.data.get("contexts", []):

@@ -17,7 +17,7 @@ VID, PID = 0x1199, 0x9079
 PROFILE = "em7455"
 
 
-def interfaces():  # type: ignore[no-untyped-def]
+def interfaces():
     # wMaxControlMessage 256: gadgetfs clips IN control transfers to 256 bytes (RBUF_SIZE
     # in legacy/inode.c), so the device says so and the host's MBIM_OPEN asks for 256;
     # the engine then fragments longer answers as MBIM allows.
