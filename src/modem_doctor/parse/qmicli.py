@@ -18,7 +18,7 @@ A shell line running qmicli tells which IP family a --wds-start-network was for
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from ..model.common import Line, Parsed, number_lines
 from ..model.modem import (
@@ -239,7 +239,8 @@ def _signal_line(w: _Walk, text: str, line: Line) -> bool:
         field = {"rssi": "rssi_dbm", "rsrp": "rsrp_dbm", "rsrq": "rsrq_db", "snr": "snr_db", "sinr": "snr_db",
                  "rscp": "rscp_dbm"}.get(key)
         if field and number is not None:
-            c.signals.append(SignalFact(tech, line=line.number, text=line.text, **{field: number}))
+            measured: Dict[str, Any] = {field: number}  # one of the float fields named above
+            c.signals.append(SignalFact(tech, line=line.number, text=line.text, **measured))
         return True
     bare = re.match(r"^'(?P<v>-?[\d.]+)\s*(?:dBm|dB)?'$", text)
     if bare:  # 'LTE SNR:' / 'LTE RSRP:' followed by the value alone
@@ -325,10 +326,10 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
         index = re.match(r"^\[\d+\]:\s*'(?P<v>[^']*)'", text)
         if index:
             if w.sub == "radio interfaces" and c.registrations:
-                tech, last = tech_of(index.group("v")), c.registrations[-1]
-                if tech and not last.tech:
-                    c.registrations[-1] = RegistrationFact(last.domain, last.state, tech, last.reject_cause,
-                                                           last.reject_source, last.lac, last.cell, last.line, last.text)
+                tech, reg = tech_of(index.group("v")), c.registrations[-1]
+                if tech and not reg.tech:
+                    c.registrations[-1] = RegistrationFact(reg.domain, reg.state, tech, reg.reject_cause,
+                                                           reg.reject_source, reg.lac, reg.cell, reg.line, reg.text)
             continue
         c.unparsed.add(line, "not a qmicli line this parser knows")
     w.flush_pin()
