@@ -134,18 +134,18 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
                 continue  # the Network error line above already said it, with its cause
             c.registrations.append(RegistrationFact("any", state, line=line.number, text=line.text))
         elif key == "available data classes" and c.registrations:
-            last = c.registrations[-1]
+            reg = c.registrations[-1]
             techs = [tech_of(part) for part in value.split(",")]
             best = next((t for t in ("nr5g", "lte", "umts", "gsm") if t in techs), "")
-            c.registrations[-1] = RegistrationFact(last.domain, last.state, best, last.reject_cause, last.reject_source,
-                                                   last.lac, last.cell, last.line, last.text)
+            c.registrations[-1] = RegistrationFact(reg.domain, reg.state, best, reg.reject_cause, reg.reject_source,
+                                                   reg.lac, reg.cell, reg.line, reg.text)
         elif key == "provider id":
             c.operators.append(OperatorFact("", value if value != "unknown" else "", "", "", line.number, line.text))
         elif key == "provider name":
             if not c.operators or value == "unknown":
                 continue
-            last = c.operators[-1]
-            c.operators[-1] = OperatorFact(value, last.plmn, last.tech, last.selection, last.line, last.text)
+            op = c.operators[-1]
+            c.operators[-1] = OperatorFact(value, op.plmn, op.tech, op.selection, op.line, op.text)
         elif key.startswith("rssi ["):
             rssi = as_int(value)
             if rssi is not None:
@@ -157,8 +157,8 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
         elif key == "activation state":
             c.bearers.append(BearerFact(value == "activated", line=line.number, text=line.text))
         elif key == "ip type" and c.bearers:
-            last = c.bearers[-1]
-            c.bearers[-1] = BearerFact(last.connected, last.apn, value, last.address, last.line, last.text)
+            bearer = c.bearers[-1]
+            c.bearers[-1] = BearerFact(bearer.connected, bearer.apn, value, bearer.address, bearer.line, bearer.text)
         elif key in ("data class", "ctrl caps", "device type", "cellular class", "voice class", "sim class", "sms caps",
                      "max sessions", "custom data class", "hardware info", "ready info", "telephone numbers",
                      "register mode", "current cellular class", "roaming text", "registration flags",
@@ -169,10 +169,10 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
             pass
         elif re.match(r"^(?:ip|dns) \[\d+\]$", key):
             if key.startswith("ip ") and c.bearers:
-                last = c.bearers[-1]
-                if not last.address:
-                    c.bearers[-1] = BearerFact(last.connected, last.apn, last.ip_type, value.split("/")[0],
-                                               last.line, last.text)
+                bearer = c.bearers[-1]
+                if not bearer.address:
+                    c.bearers[-1] = BearerFact(bearer.connected, bearer.apn, bearer.ip_type, value.split("/")[0],
+                                               bearer.line, bearer.text)
         else:
             c.unparsed.add(line, "an mbimcli field this parser does not read")
     return c.result()

@@ -143,9 +143,9 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
             if key == "initial bearer apn":
                 c.contexts.append(PdpContextFact(0, "", value, None, "", line.number, line.text))
             elif key == "initial bearer ip type" and c.contexts and c.contexts[-1].cid == 0:
-                last = c.contexts[-1]
+                initial = c.contexts[-1]
                 c.contexts[-1] = PdpContextFact(0, value.upper().replace("IPV4", "IP") if value != "ipv4v6" else "IPV4V6",
-                                                last.apn, None, "", last.line, last.text)
+                                                initial.apn, None, "", initial.line, initial.text)
         elif section == "sim" and key in ("primary sim path", "path", "dbus path"):
             pass
         elif section in ("status", "properties", "ipv4 configuration", "ipv6 configuration") or section.startswith("bearer"):
