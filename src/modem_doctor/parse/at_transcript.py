@@ -306,9 +306,10 @@ def _vendor(c: Collector, prefix: str, rest: str, line: Line) -> bool:
         return True
     if prefix == "^SIMST" and fields:
         # Huawei SIM state URC: 0 invalid, 1 valid, 255 no SIM (1 is no PIN proof: not recorded)
-        state = {0: "failure", 255: "absent"}.get(as_int(fields[0]) if as_int(fields[0]) is not None else -1)
-        if state:
-            _sim(c, state, "^SIMST " + fields[0], line)
+        simst = as_int(fields[0])
+        sim_state = {0: "failure", 255: "absent"}.get(simst if simst is not None else -1)
+        if sim_state:
+            _sim(c, sim_state, "^SIMST " + fields[0], line)
         return True
     if prefix == "^SETPORT":
         _setting(c, "usb", "SETPORT", rest.strip(), "", line)
@@ -403,14 +404,14 @@ def _response(c: Collector, st: _State, text: str, line: Line) -> bool:
             _pdp(c, prefix, rest, line)
             return True
         if prefix == "+CFUN":
-            value = as_int(split_fields(rest)[0])
-            if value is not None:
-                _setting(c, "cfun", "CFUN", str(value), _CFUN.get(value, ""), line)
+            cfun = as_int(split_fields(rest)[0])
+            if cfun is not None:
+                _setting(c, "cfun", "CFUN", str(cfun), _CFUN.get(cfun, ""), line)
             return True
         if prefix in _IDENT_COMMANDS:
-            field = _IDENT_COMMANDS[prefix]
-            if field:
-                c.ident(field, unquote(rest), line)
+            named = _IDENT_COMMANDS[prefix]
+            if named:
+                c.ident(named, unquote(rest), line)
             return True
         if prefix in ("+GCAP", "+CMEE", "+CSCS", "+CMGF", "+CLCK"):
             return True
