@@ -119,3 +119,12 @@ def test_discovers_with_the_driver_already_raw_ip_are_not_framing(tmp_path) -> N
     host = build_host([paste] + extractions(raw_ip_local(str(tmp_path))))
     (finding,) = list(check(build_context(host)))
     assert finding.evidence[0].text == "/sys/class/net/wwan0/qmi/raw_ip=N"
+
+
+def test_driver_n_read_before_qmi_sh_informed_the_driver_is_history() -> None:
+    # MF286D forum log: 'Device does not support 802.3 mode. Informing dr[iver of raw-ip only]'
+    before = ("modem/qmicli/ec25-raw-ip-only.txt", "lab/mu609/config1/raw_ip.txt", "pastes/forum-188967-mf286d.txt")
+    assert _findings(*before) == []
+    after = ("modem/qmicli/ec25-raw-ip-only.txt", "pastes/forum-188967-mf286d.txt", "lab/mu609/config1/raw_ip.txt")
+    (finding,) = _findings(*after)
+    assert finding.title.endswith("(raw_ip=N)")

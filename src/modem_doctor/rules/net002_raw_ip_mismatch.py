@@ -12,7 +12,8 @@ up, then ``udhcpc: sending discover`` repeats with no lease. Silent when qmi.sh 
 informed the driver of raw-ip and a lease follows, and when the DHCP discovers are all
 there is but the driver's flag reads ``Y`` (the framing is already raw-IP: something else
 keeps DHCP from answering). The last reading of each flag and of the modem's format counts
-(a paste often shows ``N``, then ``echo Y``, then ``Y``).
+(a paste often shows ``N``, then ``echo Y``, then ``Y``), and an ``N`` read before qmi.sh's
+``Informing driver of raw-ip only`` does not count.
 
 ## Why it matters
 qmi_wwan sends 802.3 (Ethernet) frames unless its ``raw_ip`` flag is set; a modem that only
@@ -63,7 +64,12 @@ def check(ctx: Context) -> Iterator[Finding]:
     flags: Dict[str, Tuple[str, RawIpFlag]] = {}
     for artifact, flag in raw_ip_flags(ctx.host):
         flags[flag.netdev] = (artifact, flag)
-    driver_802 = [pair for pair in flags.values() if pair[1].raw_ip is False]
+    informed = list(proto_messages(ctx.host, _INFORMED))
+    order = {artifact.id: index for index, artifact in enumerate(getattr(ctx.host, "artifacts", ()))}
+    told = max(((order.get(a, len(order)), e.line) for a, e in informed), default=None)
+    # an N read before qmi.sh informed the driver of raw-ip is history
+    driver_802 = [pair for pair in flags.values() if pair[1].raw_ip is False
+                  and (told is None or (order.get(pair[0], len(order)), pair[1].line) > told)]
     driver_raw = [pair for pair in flags.values() if pair[1].raw_ip is True]
     driver_missing = [pair for pair in flags.values() if pair[1].raw_ip is None and pair[1].value == "missing"]
     kernel = list(log_lines(ctx.host, _RUNNING))
@@ -72,7 +78,6 @@ def check(ctx: Context) -> Iterator[Finding]:
     for artifact, event in proto_messages(ctx.host, _DISCOVER):
         discovers.setdefault(event.subject, []).append(ctx.cite(artifact, event.line, event.text))
     leases = {event.subject for _, event in proto_messages(ctx.host, _LEASE)}
-    informed = list(proto_messages(ctx.host, _INFORMED))
     qmi_parents = {event.subject for _, event in proto_messages(ctx.host, _QMI_SETUP)}
     stuck = {iface: lines for iface, lines in discovers.items()
              if len(lines) >= 3 and iface not in leases and (iface.rsplit("_", 1)[0] in qmi_parents or raw)}
