@@ -59,7 +59,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     if cause_line is not None:
         evidence.append(cause_line)
     entry = reject_cause(cause, "mm")
-    if entry:
+    if entry and cause is not None:  # an entry is only found for a cause
         title = "The network refuses registration: cause #%d %s" % (cause, entry["name"])
         fix = entry["advice"]
         who = {"operator": "Only the operator can change this.", "subscription": "It is a matter of the subscription.",

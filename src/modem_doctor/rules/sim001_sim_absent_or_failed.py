@@ -37,7 +37,7 @@ from typing import Iterator, List, Tuple
 
 from ..model.common import Evidence
 from ..model.findings import Finding, Severity
-from ..model.modem import facts, host_sim, log_lines, proto_events
+from ..model.modem import SimFact, facts, host_sim, log_lines, proto_events
 from . import Rule
 from .context import Context
 
@@ -50,7 +50,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     chosen = host_sim(ctx.host)
     if chosen is not None and chosen[1].state in ("absent", "failure"):
         # every line that said so since the SIM was last seen ready: the first and the last
-        said = []
+        said: List[Tuple[str, SimFact]] = []
         for artifact, fact in facts(ctx.host, "sim"):
             if fact.state == "ready":
                 said = []

@@ -47,7 +47,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     tries = None
     chosen = host_sim(ctx.host)
     fact = chosen[1] if chosen else None
-    if chosen is not None and fact.state == "pin":
+    if chosen is not None and fact is not None and fact.state == "pin":
         waits = True
         evidence.append(ctx.cite(chosen[0], fact.line, fact.text))
     pins = facts(ctx.host, "pins")

@@ -37,7 +37,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     fact = chosen[1] if chosen else None
     pins = facts(ctx.host, "pins")
     puk_left = next((p.puk_retries for _, p in reversed(pins) if p.puk_retries is not None), None)
-    if chosen is not None and fact.state in ("puk", "blocked"):
+    if chosen is not None and fact is not None and fact.state in ("puk", "blocked"):
         evidence.append(ctx.cite(chosen[0], fact.line, fact.text))
         permanent = fact.state == "blocked"
     elif pins and pins[-1][1].status in ("blocked", "permanently-blocked") and not (fact and fact.state == "ready"):
