@@ -78,6 +78,8 @@ def modem_state_line(state: Dict[str, Any]) -> str:
         parts.append(f"operator {operator.get('name') or operator.get('plmn')}")
     if state.get("data_format"):
         parts.append(f"data format {state['data_format']}")
+    if not parts:
+        return ""
     return "The modem says: " + "; ".join(parts) + f"  [{', '.join(state.get('tools', []))}]"
 
 
