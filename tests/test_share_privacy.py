@@ -37,7 +37,7 @@ def _offers(command: str) -> Tuple[bool, Tuple[str, ...]]:
     """Whether ``command`` takes --share, and the formats it accepts."""
     parser = build_parser(only=command)
     sub = next(a for a in parser._actions if a.dest == "command")  # argparse has no public walk
-    cmd_parser = sub.choices[command]  # type: ignore[attr-defined]
+    cmd_parser = sub.choices[command]
     share = any("--share" in action.option_strings for action in cmd_parser._actions)
     formats: Tuple[str, ...] = ()
     for action in cmd_parser._actions:
@@ -166,7 +166,7 @@ IDENTITY_FIXTURES = (
 )
 
 
-def _marks(command: str, fmt: str) -> List[object]:
+def _marks(command: str, fmt: str) -> List[pytest.MarkDecorator]:
     share, formats = _offers(command)
     missing = [what for what, ok in (("--share", share), (f"--format {fmt}", fmt in formats)) if not ok]
     if missing:
@@ -225,7 +225,7 @@ def test_the_collector_finds_what_it_should() -> None:
 
 def test_the_examples_carry_identities() -> None:
     """Without identities in the inputs the --share tests below would prove nothing."""
-    kinds = set()
+    kinds: Set[str] = set()
     for name in EXAMPLES:
         kinds.update(kind for kind, values in sensitive_values(read_example(name)).items() if values)
     assert {"serial", "id", "mac", "secret"} <= kinds
