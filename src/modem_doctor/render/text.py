@@ -92,7 +92,7 @@ def render(doc: Dict[str, Any]) -> str:
     modems = doc.get("modems", [])
     said = modem_state_line(doc.get("modem_state") or {})
     if not modems and not said:
-        out.append("No modem found in the input.")
+        out.append("No modem in the USB listings of the input (or no listing: `cat /sys/kernel/debug/usb/devices` shows it).")
     if said:
         out.append(said)
         out.append("")
