@@ -59,7 +59,9 @@ def test_lab_file_found_by_content_and_a_real_bundle() -> None:
 
 def test_bare_value_takes_the_netdev_from_the_command() -> None:
     host = load_text(_read(GUIDE), "guide.md")
-    assert _flags(host) == [("wwan0", False, "N", 11)]
+    # line 6 is qmicli --get-expected-data-format's '802-3': the same flag read through libqmi,
+    # which does not say the netdev
+    assert _flags(host) == [("", False, "802-3", 6), ("wwan0", False, "N", 11)]
     # the same line without its command: a value, no netdev
     parsed = parse_lines("qmi_raw_ip", (Line(11, "N"),))
     assert [(f.netdev, f.raw_ip) for f in parsed.value.flags] == [("", False)]
@@ -68,7 +70,7 @@ def test_bare_value_takes_the_netdev_from_the_command() -> None:
 def test_other_lines_of_the_guide_are_not_readings() -> None:
     parsed = parse("qmi_raw_ip", _read(GUIDE))
     assert [(f.netdev, f.value, f.line) for f in parsed.value.flags] == [("wwan0", "N", 11)]
-    assert any(u.text == "802-3" for u in parsed.unparsed)  # qmicli's answer is not the driver's flag
+    assert any(u.text == "802-3" for u in parsed.unparsed)  # qmicli's answer: the qmicli parser reads it
 
 
 def test_probe_reader_on_a_sysfs_tree(tmp_path) -> None:

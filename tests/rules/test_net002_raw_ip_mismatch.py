@@ -82,6 +82,18 @@ def test_driver_n_from_a_cat_of_the_file_is_cited() -> None:
     assert finding.evidence[-1].text == "N"
 
 
+def test_qmicli_expected_data_format_is_the_drivers_side() -> None:
+    # only the guide's qmicli part (lines 1-7): '802-3' from --get-expected-data-format is
+    # qmi_wwan's flag read through libqmi, set against the modem's raw-ip
+    guide = "\n".join(_text("modem/raw_ip/mdot2usbc-notes-802-3-default.txt").splitlines()[:7])
+    host = load_text(_text("modem/qmicli/ec25-raw-ip-only.txt") + "\n" + guide, "input.txt")
+    (finding,) = list(check(build_context(host)))
+    assert finding.title == "The modem frames raw-IP but qmi_wwan on wwan0 expects 802.3 (raw_ip=N)"
+    assert finding.evidence[-1].text == "802-3"
+    # the driver's readings alone, without the modem's format: nothing to set them against
+    assert _findings("modem/raw_ip/mdot2usbc-notes-802-3-default.txt") == []
+
+
 def test_driver_flag_joins_the_dhcp_discovers() -> None:
     (finding,) = _findings("pastes/forum-14926-ec25e.txt", "lab/mu609/config1/raw_ip.txt")
     assert finding.severity is Severity.WARNING  # the modem's format is not shown

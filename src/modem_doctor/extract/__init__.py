@@ -402,16 +402,20 @@ class _Builder:
         state = self.state
         if state is not None and state.signature.accepts(state, text, line.text):
             return False
-        if read_prompt(line.text) is not None or read_bare(line.text) is not None:
+        shown = read_prompt(line.text) or read_bare(line.text)
+        if shown is not None:
             # A wrapped command: the rest is no command, output or sentence of its own.
             # A trailing space after a command is too common to count as a soft break.
             if soft and (width is None or self.raw_length(line) + 1 + len(rest.split(None, 1)[0]) <= width):
                 return False
+            # nor the short answer that command prints ('raw-ip' after qmicli -e)
+            hint = kind_for_command(shown.text) if shown.text else None
             return not (
                 read_prompt(following.text) is not None
                 or read_bare(following.text) is not None
                 or PROSE.match(rest)
                 or first_start(rest) is not None
+                or (hint is not None and hint in BY_KIND and BY_KIND[hint].starts_hinted(rest))
             )
         if first_start(text) is not None:
             return False

@@ -446,6 +446,9 @@ class QmiMbimSignature(Signature):
                 r"\[/dev/|\[[\w./-]+\]\s|error:|warning:|(?:verbose )?call end reason|\[\d+\]:|Network '|'-?[\d.]+ ?d?Bm?'$"
                 r"|[0-9A-F]{2}(?::[0-9A-F]{2})+$|[A-Za-z][\w /()\[\],+.-]{0,40}:(?:\s+\S.*)?$"
             ),
+            # after a qmicli command only: the bare answer of --get-expected-data-format
+            # (qmi_wwan's raw_ip flag read through libqmi) and qmicli's dated warnings
+            hinted=r"(?:802-3|raw-ip|qmap-pass-through)$|\[[^\]]*\d\d:\d\d:\d\d\]\s+-Warning \*\*",
             heads="[ec",
         )
 

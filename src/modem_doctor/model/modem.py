@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 SIM_STATES: Tuple[str, ...] = ("ready", "absent", "pin", "puk", "blocked", "not-initialized", "failure", "busy", "other")
 PIN_STATES: Tuple[str, ...] = ("disabled", "verified", "not-verified", "blocked", "permanently-blocked", "not-initialized")
@@ -230,13 +230,16 @@ class ModemSession:
     settings: Tuple[SettingFact, ...] = ()
     manager: Tuple[ManagerStateFact, ...] = ()
     processes: Tuple[ModemCommand, ...] = ()  # uqmi/qmi.sh/umbim processes a `ps` listing shows
+    # qmi_wwan's raw_ip flag as a tool read it (qmicli --get-expected-data-format reads the
+    # driver's sysfs flag through libqmi: the kernel side, not the modem's data format)
+    raw_ip_flags: Tuple["RawIpFlag", ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return not any(
             (self.identity, self.sim, self.pins, self.signals, self.registrations, self.operators, self.contexts,
              self.data_formats, self.call_ends, self.bearers, self.errors, self.transport, self.settings,
-             self.manager, self.processes)
+             self.manager, self.processes, self.raw_ip_flags)
         )
 
     def ident(self, field: str) -> str:
@@ -415,9 +418,12 @@ _RAW_IP_PATH = re.compile(r"/sys/class/net/([\w.@:-]+)/qmi/raw_ip\b")
 
 def raw_ip_flags(host: Any) -> Tuple[Tuple[str, RawIpFlag], ...]:
     """(artifact id, RawIpFlag) for every qmi_wwan raw_ip reading, in reading order; a bare
-    'Y'/'N' gets its netdev from the command shown above its block ('cat .../wwan0/qmi/raw_ip')."""
-    out = []
+    'Y'/'N' gets its netdev from the command shown above its block ('cat .../wwan0/qmi/raw_ip').
+    Readings through a tool (qmicli --get-expected-data-format) come from the modem sessions."""
+    out: List[Tuple[str, RawIpFlag]] = []
     found = host.of_kind("qmi_raw_ip") if hasattr(host, "of_kind") else ()
+    for artifact_id, session in sessions(host):
+        out.extend((artifact_id, flag) for flag in session.raw_ip_flags)
     for item in found:
         if not isinstance(item.value, RawIpState):
             continue
@@ -430,4 +436,7 @@ def raw_ip_flags(host: Any) -> Tuple[Tuple[str, RawIpFlag], ...]:
             if not flag.netdev and named:
                 flag = RawIpFlag(named, flag.raw_ip, flag.value, flag.line, flag.text)
             out.append((item.artifact, flag))
+    # one reading order across both sources: the last reading of a netdev is the one that counts
+    order = {artifact.id: index for index, artifact in enumerate(getattr(host, "artifacts", ()))}
+    out.sort(key=lambda pair: (order.get(pair[0], len(order)), pair[1].line))
     return tuple(out)

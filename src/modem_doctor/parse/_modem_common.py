@@ -23,6 +23,7 @@ from ..model.modem import (
     OperatorFact,
     PdpContextFact,
     PinFact,
+    RawIpFlag,
     RegistrationFact,
     SettingFact,
     SignalFact,
@@ -188,6 +189,7 @@ class Collector:
         self.settings: List[SettingFact] = []
         self.manager: List[ManagerStateFact] = []
         self.processes: List[ModemCommand] = []
+        self.raw_ip_flags: List[RawIpFlag] = []
 
     def ident(self, field: str, value: str, line: Line) -> None:
         value = value.strip()
@@ -201,6 +203,7 @@ class Collector:
             tuple(self.signals), tuple(self.registrations), tuple(self.operators), tuple(self.contexts),
             tuple(self.data_formats), tuple(self.call_ends), tuple(self.bearers), tuple(self.errors),
             tuple(self.transport), tuple(self.settings), tuple(self.manager), tuple(self.processes),
+            tuple(self.raw_ip_flags),
         )
         return Parsed(self.kind, session, self.unparsed.freeze(), first, last)
 

@@ -11,6 +11,9 @@ Read: --dms-get-ids/-model/-revision/-manufacturer, --uim-get-card-status,
 --nas-get-serving-system, --nas-get-system-selection-preference, --wda-get-data-format,
 --wds-start-network (handle, or the protocol error and call-end reasons),
 --wds-get-packet-service-status, --wds-get-current-settings, and any 'error: couldn't ...'.
+--get-expected-data-format answers (``802-3``, ``raw-ip``) are qmi_wwan's raw_ip flag read
+through libqmi, so they become ``RawIpFlag`` readings, named by the netdev an earlier
+--get-wwan-iface gave for the same device; the modem's own format is --wda-get-data-format.
 A shell line running qmicli tells which IP family a --wds-start-network was for
 (``ip-type=6``).
 """
@@ -30,6 +33,7 @@ from ..model.modem import (
     ModemSession,
     OperatorFact,
     PinFact,
+    RawIpFlag,
     RegistrationFact,
     SettingFact,
     SignalFact,
@@ -49,6 +53,14 @@ _ERROR = re.compile(r"^error:\s*(?P<msg>.*?)(?::\s*QMI protocol error \((?P<code
 _CALL_END = re.compile(r"^call end reason \((?P<code>\d+)\):\s*(?P<name>\S+)")
 _VERBOSE = re.compile(r"^verbose call end reason \((?P<type>\d+),\s*(?P<code>-?\d+)\):\s*\[(?P<tname>[^\]]+)\]\s*(?P<name>\S+)")
 _KV = re.compile(r"^(?P<key>[A-Za-z0-9][\w /()+-]*?):\s*(?P<value>.*)$")
+# qmi_wwan-specific options: libqmi reads (and writes) the driver's sysfs flags for them, so
+# their answers are the kernel's framing, not the modem's (--wda-get-data-format is that).
+_EXPECTED = re.compile(r"(?:^|\s)(?:--get-expected-data-format|-e)(?:\s|$)")
+_WWAN_IFACE = re.compile(r"(?:^|\s)(?:--get-wwan-iface|-w)(?:\s|$)")
+_DEVICE_ARG = re.compile(r"(?:^|\s)(?:-d\s*|--device[=\s]\s*)(?P<dev>[^\s'\"]+)")
+_FORMAT_ANSWER = re.compile(r"^(?P<v>802-3|raw-ip|qmap-pass-through|unknown)$")
+# qmap-pass-through needs raw_ip=Y as well (qmi_wwan refuses pass_through otherwise)
+_FORMAT_RAW_IP = {"802-3": False, "raw-ip": True, "qmap-pass-through": True}
 _NETWORK_VALUE = re.compile(r"^Network '(?P<net>[^']+)':\s*'(?P<value>-?[\d.]+)\s*(?P<unit>dBm|dB)?'")
 
 _PIN_STATUS = {
@@ -87,6 +99,8 @@ class _Walk:
         self.upin_replaces = False
         self.plmn = ["", ""]
         self.signal_net = ""
+        self.device = ""  # the -d argument of the last qmicli command
+        self.wwan: Dict[str, str] = {}  # cdc-wdm device -> netdev, from --get-wwan-iface answers
 
     def flush_pin(self) -> None:
         if self.pin_line is not None and (self.pin_status or self.pin_retries is not None):
@@ -269,6 +283,19 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
             w.ip_family = int(ip.group(1)) if ip else (4 if "--wds-start-network" in args else None)
             c.commands.append(ModemCommand("qmicli " + args, line.number, line.text))
             w.section = ""
+            device = _DEVICE_ARG.search(" " + args)
+            w.device = device.group("dev") if device else ""
+            continue
+        answer = _FORMAT_ANSWER.match(text)
+        # a bare '802-3'/'raw-ip' is only ever this option's answer: the extractor hands the
+        # answer over without the command line, so no command shown is accepted as well
+        if answer and (_EXPECTED.search(w.command) or (not w.command and text != "unknown")):
+            value = text
+            c.raw_ip_flags.append(RawIpFlag(w.wwan.get(w.device, ""), _FORMAT_RAW_IP.get(value), value,
+                                            line.number, line.text))
+            continue
+        if _WWAN_IFACE.search(w.command) and re.match(r"^[\w.@-]+$", text) and w.device:
+            w.wwan[w.device] = text
             continue
         if "-Warning **" in text or "transport type" in text:
             continue  # qmicli's own warnings about the port, harmless
@@ -291,6 +318,10 @@ def _parse(lines: Sequence[Line]) -> Parsed[ModemSession]:
             elif "start network" in msg:
                 c.call_ends.append(CallEndFact(name or msg, ip_family=w.ip_family, line=line.number, text=line.text))
             else:
+                if msg.startswith("cannot get expected data format"):
+                    # the flag could not be read (no qmi_wwan behind the port): unknown, not 802.3
+                    reason = msg.split(":", 1)[1].strip() if ":" in msg else msg
+                    c.raw_ip_flags.append(RawIpFlag(w.wwan.get(w.device, ""), None, reason, line.number, line.text))
                 code = error.group("code")
                 c.errors.append(ErrorFact(msg.replace("couldn't ", ""), name or msg, int(code) if code else None,
                                           line.number, line.text))
