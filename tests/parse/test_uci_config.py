@@ -251,3 +251,45 @@ def test_elision_marks(mark: str) -> None:
 @pytest.mark.parametrize("text", ["[..]", "..", "option name '...'", "[...] option name wan", "# ..."])
 def test_not_elision_marks(text: str) -> None:
     assert not uci_config.ELISION.match(text)
+
+
+# Options pasted without their 'config' line. The uqmi-no-connect example (LEDE issue 238,
+# lines 3-5) gives the body of a qmi interface; the default firewall's Allow-DHCP-Renew rule
+# body (lines 33-38 of firewall4_default_ac35028.conf) has 'option proto udp' and must not
+# become an interface.
+
+def test_headless_qmi_options_are_an_inferred_interface() -> None:
+    from modem_doctor.load import read_example
+
+    lines = number_lines(read_example("uqmi-no-connect"))[2:5]
+    assert [line.text for line in lines][0] == "option proto qmi"
+    parsed = uci_config.parse_lines(lines)
+    assert parsed.unparsed == ()
+    (package,) = parsed.value.packages
+    assert (package.name, package.inferred) == ("network", True)
+    (section,) = package.sections
+    assert (section.type, section.name, section.inferred, section.line) == ("interface", None, True, 3)
+    assert (section.get("proto"), section.get("apn"), section.get("device")) == ("qmi", "internet", "/dev/cdc-wdm0")
+    assert section.ref == "network.@interface[0]"
+
+
+def test_headless_firewall_rule_body_stays_unparsed() -> None:
+    lines = number_lines(read("firewall4_default_ac35028.conf"))[32:38]
+    assert lines[2].text.split() == ["option", "proto", "udp"]
+    parsed = uci_config.parse_lines(lines)
+    assert parsed.value.sections == ()
+    assert [u.line for u in parsed.unparsed] == [33, 34, 35, 36, 37, 38]
+    assert all(u.reason == "'option' outside any 'config' section" for u in parsed.unparsed)
+
+
+def test_headless_options_then_a_shown_file_are_two_pastes() -> None:
+    # the example's three lines, then the we826 forum paste ('cat /etc/config/network' first):
+    # the options are not part of that file, so they keep a package of their own
+    from modem_doctor.load import read_example
+
+    text = "\n".join(read_example("uqmi-no-connect").splitlines()[2:5]) + "\n" + read("network_we826_t2_forum190811.conf")
+    first, second = uci_config.parse(text).value.packages
+    assert (first.name, first.inferred, [s.inferred for s in first.sections]) == ("network", True, [True])
+    assert (second.name, second.inferred) == ("network", False)
+    assert not any(section.inferred for section in second.sections)
+    assert second.sections_of("interface")[0].index == 0

@@ -340,7 +340,8 @@ class _Builder:
         last = self.lines[-1]
         # A line left unfinished: format=flowed marks soft breaks with a trailing space,
         # and no listing line ends with a comma.
-        unfinished = last.number in self.soft_breaks or last.text.rstrip().endswith(",")
+        unfinished = (last.number in self.soft_breaks or last.text.rstrip().endswith(",")
+                      or (self.wrap_width is not None and state.signature.unfinished(state, last.text.strip())))
         if not unfinished and self.quoted and self.quote_gap(last.number):
             # quoted, then wrapped: the pieces a client cut off lost their quote marks
             return not (PROSE.match(text) or read_bare(text) is not None)

@@ -123,6 +123,11 @@ class Signature:
         """Does ``text`` begin a new output of the same kind (two pastes glued together)?"""
         return False
 
+    def unfinished(self, state: BlockState, text: str) -> bool:
+        """Is ``text`` (the block's last line) a statement cut short, so that in a wrapped
+        text the next line is its rest however short the piece is?"""
+        return False
+
     def note(self, state: BlockState, text: str) -> None:
         """Record what later decisions need (called for every member line)."""
 
@@ -586,6 +591,17 @@ _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _UCI_WORD = r"(?:'[\w-]+'|\"[\w-]+\"|[\w-]+)"
 _LOWER_DIGIT = _LOWER + "0123456789"
 
+
+class UciSignature(Signature):
+    """UCI files; 'option NAME' without its value is a line a client cut before a long value
+    (a sysfs path), whose rest follows on the next line."""
+
+    _CUT = _re(r"(?:option|list)\s+" + _UCI_WORD + r"\s*$")
+
+    def unfinished(self, state: BlockState, text: str) -> bool:
+        return bool(self._CUT.match(text))
+
+
 SIGNATURES: Tuple[Signature, ...] = (
     UsbTextSignature(),
     LsusbSignature(),
@@ -628,17 +644,19 @@ SIGNATURES: Tuple[Signature, ...] = (
         ),
         heads="C*UDSFIPMEOf(",
     ),
-    Signature(
+    UciSignature(
         "uci_config",
         # uci before 2011 quoted the section type and option names too: "config 'interface' 'wan'"
-        start=r"(?:package\s+" + _UCI_WORD + r"\s*$|config\s+" + _UCI_WORD + r"(?:\s+(?:'[^']*'|\"[^\"]*\"|[\w-]+))?\s*$)",
+        # or the options of a section pasted without their 'config' line (two lines at least)
+        start=(r"(?:package\s+" + _UCI_WORD + r"\s*$|config\s+" + _UCI_WORD + r"(?:\s+(?:'[^']*'|\"[^\"]*\"|[\w-]+))?\s*$"
+               r"|option\s+" + _UCI_WORD + r"\s+(?:'[^']*'|\"[^\"]*\"|[^\s'\"]+)\s*$)"),
         # an elision mark ('[...]') stands for options left out: the section goes on after it
         member=(
             r"(?:option|list)\s+" + _UCI_WORD + r"(?:\s+\S.*)?$|config\s+['\"]?[\w-]+|package\s+" + _UCI_WORD + r"\s*$|#"
             r"|(?:\[\s*(?:\.\.\.|\u2026)\s*\]|\.\.\.|\u2026)$"
         ),
         min_lines=2,
-        heads="pc",
+        heads="pco",
     ),
     Signature(
         "uci_show",

@@ -49,6 +49,9 @@ class UciSection:
     options: Tuple[UciOption, ...] = ()
     line: int = 0
     anonymous_id: str = ""  # uci's internal name of an anonymous section ('cfg0a1b2c') when shown
+    # no 'config' line was shown: options pasted on their own, the type read from them
+    # ('option proto qmi' -> an interface); ``line`` is then the first option's line
+    inferred: bool = False
 
     @property
     def package(self) -> str:

@@ -19,6 +19,13 @@ markdown backticks glued to the first or last line, curly quotes, a last line cu
 section: the options after it stay in the section before it. It is listed among the
 unparsed lines with the reason ``ELIDED`` so the gap stays visible without being taken
 for text the parser failed to read.
+
+Options pasted without their ``config`` line ("standard config: option proto qmi / option
+apn internet") are the body of one section. When one of them is ``option proto`` with a
+netifd protocol, they are read as an anonymous ``interface`` section of package network
+(the package inferred, as for any unnamed file of interfaces, unless a command or
+``package`` line named it), the section marked ``inferred``; other headless options stay
+unparsed.
 """
 
 from __future__ import annotations
@@ -45,6 +52,13 @@ _NAME = re.compile(r"^[\w.-]+$")
 ELISION = re.compile(r"^\s*(?:\[\s*(?:\.{3,}|\u2026)\s*\]|\.{3,}|\u2026)\s*$")
 ELIDED = "elided: the paste leaves lines out here"
 _OPTION_NAME = re.compile(r"^[\w-]+$")
+# netifd protocols (proto handlers in OpenWrt's packages); firewall rules also have an
+# 'option proto' (tcp, udp, icmp, all), which must not make a headless block an interface.
+_NETIFD_PROTOS = frozenset(
+    "static dhcp dhcpv6 pppoe pppoa ppp pptp l2tp 3g qmi mbim ncm wwan directip modemmanager none 6in4 6to4 "
+    "6rd dslite gre gretap grev6 grev6tap vti vtiv6 xfrm wireguard relay batadv map hnet openvpn".split()
+)
+HEADLESS = "'{keyword}' outside any 'config' section"
 
 
 class _TokenError(Exception):
@@ -146,6 +160,7 @@ class _SectionBuilder:
     is_list: Dict[str, bool] = field(default_factory=dict)
     lines: Dict[str, int] = field(default_factory=dict)
     anonymous_id: str = ""
+    inferred: bool = False
 
     def set_option(self, name: str, value: str, line: int) -> None:
         # A repeated 'option' replaces the value, as libuci does.
@@ -176,6 +191,7 @@ class _SectionBuilder:
             options=options,
             line=self.line,
             anonymous_id=self.anonymous_id,
+            inferred=self.inferred,
         )
 
 
@@ -217,12 +233,39 @@ def parse(text: str, package: str = "") -> Parsed[UciConfig]:
     return parse_lines(to_lines(KIND, text), package=package)
 
 
+def _headless_type(section: _SectionBuilder) -> str:
+    """The section type headless options show, or '' when they do not say."""
+    proto = section.values.get("proto")
+    if proto and not section.is_list.get("proto") and proto[0] in _NETIFD_PROTOS:
+        return "interface"
+    return ""
+
+
 def parse_lines(lines: Sequence[Line], package: str = "") -> Parsed[UciConfig]:
     check_lines(KIND, lines)
     unparsed = UnparsedCollector()
     builder = _PackageBuilder()
     config = package
     current: Optional[_SectionBuilder] = None
+    # options before any 'config' line, held until it is clear what they are
+    headless: Optional[_SectionBuilder] = None
+    headless_lines: List[Tuple[Line, str]] = []
+
+    def settle() -> None:
+        nonlocal headless
+        if headless is None:
+            return
+        stype = _headless_type(headless)
+        if stype:
+            headless.stype = stype
+            headless.index = builder.next_index(headless.config, stype)
+            headless.inferred = True
+            builder.add(headless)
+        else:
+            for line, keyword in headless_lines:
+                unparsed.add(line, HEADLESS.format(keyword=keyword))
+        headless = None
+        headless_lines.clear()
 
     for line in lines:
         raw = line.text
@@ -232,6 +275,7 @@ def parse_lines(lines: Sequence[Line], package: str = "") -> Parsed[UciConfig]:
         text = command if command is not None else strip_fence(raw)
         named = _COMMAND.match(text)
         if named:
+            settle()  # options before 'cat /etc/config/X' are not part of that file
             config = named.group(1) or named.group(2) or config
             continue
         if command is not None:
@@ -246,6 +290,8 @@ def parse_lines(lines: Sequence[Line], package: str = "") -> Parsed[UciConfig]:
         if not words:
             continue  # a comment
         keyword = words[0]
+        if keyword in ("package", "config"):
+            settle()
         if keyword == "package" and len(words) == 2 and _NAME.match(words[1]):
             config = words[1]
             builder.package(config, line.number)
@@ -264,8 +310,16 @@ def parse_lines(lines: Sequence[Line], package: str = "") -> Parsed[UciConfig]:
         elif keyword in ("option", "list"):
             if len(words) != 3 or not _OPTION_NAME.match(words[1]):
                 unparsed.add(line, f"'{keyword}' needs a name and one value")
+            elif current is None and builder.sections.get(config):
+                unparsed.add(line, HEADLESS.format(keyword=keyword))  # after a 'package' line that ended sections
             elif current is None:
-                unparsed.add(line, f"'{keyword}' outside any 'config' section")
+                if headless is None:
+                    headless = _SectionBuilder(config=config, name=None, stype="", index=0, line=line.number)
+                headless_lines.append((line, keyword))
+                if keyword == "option":
+                    headless.set_option(words[1], words[2], line.number)
+                else:
+                    headless.add_list(words[1], words[2], line.number)
             elif keyword == "option":
                 current.set_option(words[1], words[2], line.number)
             else:
@@ -273,6 +327,7 @@ def parse_lines(lines: Sequence[Line], package: str = "") -> Parsed[UciConfig]:
         else:
             unparsed.add(line, "not a UCI statement")
 
+    settle()
     first, last = line_span(lines)
     return Parsed(KIND, _name_unnamed(builder.build()), unparsed.freeze(), first, last)
 
