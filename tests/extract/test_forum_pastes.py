@@ -31,6 +31,7 @@ EXPECTED = {
     "forum-190811-we826-t2.txt": [("uci_config", 18, 71, "cat /etc/config/network")],
     "forum-14926-ec25e.txt": [("logread", 9, 26, None)],
     "forum-248352-rm500u.txt": [
+        ("luci_errors", 4, 4, None),  # LuCI's 'Error: Unknown error (NO_REGISTRATION)'
         ("lsusb", 7, 11, "lsusb"),
         ("ls_dev", 14, 14, "ls -l /dev/cdc-wdm0"),
         ("mmcli", 25, 44, "mmcli -m 0"),  # cut off by the excerpt

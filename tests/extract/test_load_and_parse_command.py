@@ -201,7 +201,9 @@ def test_network_accessors_and_the_prompt_that_names_things() -> None:
             str(FIXTURES / "packages" / "github-packages-2029-opkg-kernel-dep.txt"),
         ]
     )
-    assert [status.interface for _, status in host.interface_statuses()] == ["ATT"]
+    # the paste's LuCI error line (line 4) is an interface status too, of an unnamed interface
+    assert [status.interface for _, status in host.interface_statuses()] == ["ATT", ""]
+    assert [status.error_codes() for _, status in host.interface_statuses()][1] == ("NO_REGISTRATION",)
     assert [(entry.name, entry.directory) for _, entry in host.dev_entries()] == [("cdc-wdm0", "/dev")]
     assert [iface.name for _, iface in host.net_interfaces()] == ["lo", "ifb0", "ifb1", "eth0"]
     assert [route.destination for _, route in host.routes()] == ["default", "192.0.2.0/24"]

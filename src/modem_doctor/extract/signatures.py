@@ -745,6 +745,34 @@ SIGNATURES = SIGNATURES + (
     ),
 )
 
+
+
+class LuciErrorSignature(Signature):
+    """LuCI's interface error lines ('Error: PIN code rejected', 'Error: Unknown error
+    (NO_REGISTRATION)'): only the messages LuCI prints for netifd error codes (the table in
+    data/openwrt/luci-errors.json), so any other 'Error: ...' sentence stays prose. One line
+    is enough: users quote them one at a time between sentences."""
+
+    def __init__(self) -> None:
+        super().__init__("luci_errors", start=r"Error:", heads="E")  # the real test is starts()
+        self._line: Optional[Pattern[str]] = None
+
+    def _pattern(self) -> Pattern[str]:
+        if self._line is None:
+            from ..parse.luci_errors import line_pattern  # the table is read on first use only
+
+            self._line = re.compile(line_pattern())
+        return self._line
+
+    def starts(self, text: str) -> bool:
+        return text.startswith("Error:") and bool(self._pattern().match(text))
+
+    def accepts_text(self, text: str, hinted: bool) -> bool:
+        return self.starts(text)
+
+
+SIGNATURES = SIGNATURES + (LuciErrorSignature(),)
+
 BY_KIND: Dict[str, Signature] = {}
 for _signature in SIGNATURES:
     for _kind in _signature.kinds():

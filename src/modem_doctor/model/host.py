@@ -47,6 +47,7 @@ AREAS: Dict[str, str] = {
     "ifconfig": "network",
     "ifstatus": "network",
     "ls_dev": "network",
+    "luci_errors": "network",
     "at_transcript": "modem",
     "qmicli": "modem",
     "uqmi": "modem",

@@ -49,6 +49,7 @@ PARSERS: Dict[str, str] = {
     "ifconfig": "ifconfig",
     "ifstatus": "ifstatus",  # ifstatus IFACE, ubus call network.interface.X status
     "ls_dev": "ls_dev",  # ls -l /dev, ls /dev, ls /sys/class/net
+    "luci_errors": "luci_errors",  # LuCI's 'Error: PIN code rejected' (netifd interface errors)
     # what the modem says about itself (issue 7)
     "at_transcript": "at_transcript",  # AT command session: echo, responses, URCs, +CME ERROR
     "qmicli": "qmicli",  # qmicli text output
