@@ -773,6 +773,28 @@ class LuciErrorSignature(Signature):
 
 SIGNATURES = SIGNATURES + (LuciErrorSignature(),)
 
+# ping (BusyBox, iputils) and BusyBox nslookup: the data path's last steps. Each start is a
+# line only these tools print; a lone 'ping: ...' or 'nslookup: ...' error is output too.
+SIGNATURES = SIGNATURES + (
+    Signature(
+        "ping",
+        start=(r"PING\s+\S+\s+\([^)\s]*\)(?::\s+\d+\s+data bytes|\s+\d+\(\d+\)\s+bytes of data)"
+               r"|ping:\s+(?:sendto|connect|sendmsg|bad address|SO_BINDTODEVICE)\b|ping:\s+\S+:\s+(?:Temporary failure in name resolution|Name or service not known)"
+               r"|\d+\s+packets\s+transmitted,\s+\d+\s+(?:packets\s+)?received"),
+        member=(r"PING\s+\S+\s+\(|ping:\s|\d+\s+bytes\s+from\s|From\s+\S+.*seq=\d+|---\s+\S+\s+ping statistics\s+---$"
+                r"|\d+\s+packets\s+transmitted,|(?:round-trip|rtt)\s+min/avg/max"),
+        heads="Pp\\d",
+    ),
+    Signature(
+        "nslookup",
+        start=(r"Server:\s+[\w.:%-]+\s*$|nslookup:\s+(?:can't resolve|write to|read|can't connect)\b"
+               r"|;;\s+connection timed out|\*\*\*?\s+(?:server\s+)?can't find\s"),
+        member=(r"Server:\s|Address(?:\s+\d+)?:\s*\S|Name:\s+\S|Non-authoritative answer:|Aliases:|\S+\s+canonical name = "
+                r"|nslookup:\s|;;\s|\*\*\*?\s+(?:server\s+)?can't find\s"),
+        heads="Sn;*",
+    ),
+)
+
 BY_KIND: Dict[str, Signature] = {}
 for _signature in SIGNATURES:
     for _kind in _signature.kinds():

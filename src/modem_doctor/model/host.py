@@ -48,6 +48,8 @@ AREAS: Dict[str, str] = {
     "ifstatus": "network",
     "ls_dev": "network",
     "luci_errors": "network",
+    "ping": "network",
+    "nslookup": "network",
     "at_transcript": "modem",
     "qmicli": "modem",
     "uqmi": "modem",

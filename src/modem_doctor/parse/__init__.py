@@ -50,6 +50,8 @@ PARSERS: Dict[str, str] = {
     "ifstatus": "ifstatus",  # ifstatus IFACE, ubus call network.interface.X status
     "ls_dev": "ls_dev",  # ls -l /dev, ls /dev, ls /sys/class/net
     "luci_errors": "luci_errors",  # LuCI's 'Error: PIN code rejected' (netifd interface errors)
+    "ping": "ping",  # ping (BusyBox, iputils): the data path's last step
+    "nslookup": "nslookup",  # nslookup (BusyBox)
     # what the modem says about itself (issue 7)
     "at_transcript": "at_transcript",  # AT command session: echo, responses, URCs, +CME ERROR
     "qmicli": "qmicli",  # qmicli text output

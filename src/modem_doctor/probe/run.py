@@ -265,6 +265,8 @@ def probe_local(targets: Targets, timeout: float = 3.0, ignore_modemmanager: boo
 # Capture id prefix -> parser kind, for the frames of the probe script.
 SSH_KINDS = {"at": "at_transcript", "qmi": "uqmi", "qmicli": "qmicli", "mbim": None, "raw_ip": "qmi_raw_ip",
              "owners": None, "dp": None}
+# The data-path frames are 'dp.<iface>.<step>' (probe/datapath.py): the step names the output.
+DP_KINDS = {"ifstatus": "ifstatus", "addr": "ip_addr", "route": "ip_route", "dns": "nslookup", "ping": "ping"}
 
 
 def _q(text: str) -> str:
@@ -316,7 +318,9 @@ def result_from_bundle(bundle: Any) -> ProbeResult:
     sent: List[str] = []
     for cap in bundle.captures:
         prefix = cap.id.split(".", 1)[0]
-        text = cap.text() + (cap.stderr if cap.stderr and prefix in ("qmi", "qmicli", "mbim") else "")
+        # ping and nslookup print their failures ('ping: sendto: Network is unreachable') on stderr
+        errors_too = prefix in ("qmi", "qmicli", "mbim") or (prefix == "dp" and cap.id.endswith((".dns", ".ping")))
+        text = cap.text() + (cap.stderr if cap.stderr and errors_too else "")
         if cap.rc == 4:  # mp_guard refused the port
             problems.append(text.strip().splitlines()[0] if text.strip() else f"{cap.id}: port refused")
             continue
@@ -326,7 +330,8 @@ def result_from_bundle(bundle: Any) -> ProbeResult:
         if prefix == "at":
             problems.extend(_hung(text))
             sent.extend(line for line in text.splitlines() if line.upper().startswith("AT"))
-        captures.append(ProbeCapture(cap.id, SSH_KINDS.get(prefix), cap.command, text, cap.ms / 1000))
+        kind = DP_KINDS.get(cap.id.rsplit(".", 1)[-1]) if prefix == "dp" else SSH_KINDS.get(prefix)
+        captures.append(ProbeCapture(cap.id, kind, cap.command, text, cap.ms / 1000))
     return ProbeResult(tuple(captures), tuple(problems), (), tuple(sent))
 
 
