@@ -212,8 +212,8 @@ _KIND_BY_COMMAND: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
         ("qmicli", r"^qmicli\b"),
         ("mbimcli", r"^mbimcli\b"),
         ("uqmi", r"^uqmi\b"),
-        ("ping", r"^(?:busybox\s+)?ping6?\b"),
-        ("nslookup", r"^(?:busybox\s+)?nslookup\b"),
+        ("ping", r"^(?:[A-Z_]+=\S*\s+)*(?:busybox\s+)?ping6?\b"),  # 'LANG=C ping -I wwan0 ...'
+        ("nslookup", r"^(?:[A-Z_]+=\S*\s+)*(?:busybox\s+)?nslookup\b"),
         ("qmi_raw_ip", r"^(?:cat|head|tail|grep\s+\S+)\s+(?:-\S+\s+)*\S*/sys/class/net/\S+/qmi/raw_ip\b"),
         ("mmcli", r"^mmcli\b.*(?:\s-m\s*\S+|\s--modem[= ]\S+|\s-b\s*\S+|\s--bearer[= ]\S+)"),
         ("at_transcript", r"^(?:picocom|minicom|microcom|atinout|sms_tool|socat)\b|^(?:echo|printf)\s.*\bAT"),

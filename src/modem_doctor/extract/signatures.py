@@ -778,7 +778,7 @@ SIGNATURES = SIGNATURES + (LuciErrorSignature(),)
 SIGNATURES = SIGNATURES + (
     Signature(
         "ping",
-        start=(r"PING\s+\S+\s+\([^)\s]*\)(?::\s+\d+\s+data bytes|\s+\d+\(\d+\)\s+bytes of data)"
+        start=(r"PING\s+\S+\s+\([^)\s]*\)(?::\s+\d+\s+data bytes|(?:\s+from\s+\S+\s+\S+:)?\s+\d+\(\d+\)\s+bytes of data)"
                r"|ping:\s+(?:sendto|connect|sendmsg|bad address|SO_BINDTODEVICE)\b|ping:\s+\S+:\s+(?:Temporary failure in name resolution|Name or service not known)"
                r"|\d+\s+packets\s+transmitted,\s+\d+\s+(?:packets\s+)?received"),
         member=(r"PING\s+\S+\s+\(|ping:\s|\d+\s+bytes\s+from\s|From\s+\S+.*seq=\d+|---\s+\S+\s+ping statistics\s+---$"

@@ -18,6 +18,7 @@ class PingResult:
 
     target: str = ""  # as given ('1.1.1.1', 'openwrt.org'): the PING line or the error names it
     address: str = ""  # the address in parentheses on the PING line
+    device: str = ""  # iputils names a bound device: 'PING x (x) from 100.76.75.180 wwan0: 56(84) ...'
     transmitted: Optional[int] = None
     received: Optional[int] = None
     loss_percent: Optional[int] = None

@@ -30,6 +30,7 @@ KIND = "ping"
 TITLE = "ping output (BusyBox or iputils)"
 
 _HEAD = re.compile(r"^PING\s+(?P<target>\S+)\s+\((?P<address>[^)\s]*)\)(?P<rest>.*)$")
+_FROM = re.compile(r"^\s+from\s+\S+\s+(?P<device>[\w.@-]+):")
 _REPLY = re.compile(r"^\d+\s+bytes\s+from\s+\S+")
 _ICMP_ERROR = re.compile(r"^From\s+\S+.*(?:icmp_seq|seq)=\d+\s+\S")  # 'From 10.0.0.1 icmp_seq=1 Destination Host Unreachable'
 _STATS_HEAD = re.compile(r"^---\s+(?P<target>\S+)\s+ping statistics\s+---$")
@@ -79,7 +80,9 @@ def parse_lines(lines: Sequence[Line]) -> Parsed[PingRun]:
         if head:
             close()
             tool = "busybox" if head.group("rest").rstrip().endswith("data bytes") else "iputils"
+            bound = _FROM.match(head.group("rest"))
             current = PingResult(target=head.group("target"), address=head.group("address"), tool=tool,
+                                 device=bound.group("device") if bound else "",
                                  line=line.number, first_line=line.number, last_line=line.number)
             continue
         error = _ERROR.match(text)

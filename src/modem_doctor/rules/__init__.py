@@ -66,6 +66,7 @@ RULES: Tuple[str, ...] = (
     "reg004_pdp_type_refused",
     "reg005_data_call_refused",
     "net002_raw_ip_mismatch",
+    "net004_connected_but_no_traffic",
 )
 
 
