@@ -29,6 +29,7 @@ the APN and the data plan, and that the interface is in the wan zone (ping).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
@@ -42,6 +43,7 @@ from .context import Context
 
 _SUB = re.compile(r"^(?P<base>.+)_[46]$")
 _BOUND = re.compile(r"(?:^|\s)-I\s*['\"]?(?P<device>[\w.@-]+)")
+_IFSTATUS = re.compile(r"^ifstatus\s+([\w.-]+)\s*$")
 _DP = re.compile(r"(?:^|/)dp\.(?P<iface>[A-Za-z0-9_]+)\.")
 
 
@@ -87,8 +89,9 @@ def _links(ctx: Context) -> List[_Link]:
     host = ctx.host
     latest: Dict[str, Tuple[str, IfStatus]] = {}
     for artifact, status in host.interface_statuses():
-        if status.interface and status.exists:
-            latest[status.interface] = (artifact, status)
+        name = status.interface or _named_by(ctx, artifact)
+        if name and status.exists:
+            latest[name] = (artifact, status if status.interface else dataclasses.replace(status, interface=name))
     cellular: Set[str] = {str(getattr(section, "name", "") or "") for _, section in cellular_interfaces(host)}
     cellular.update(name for name, (_, status) in latest.items() if status.proto in CELLULAR_PROTOS)
     links: Dict[str, _Link] = {}
@@ -99,6 +102,19 @@ def _links(ctx: Context) -> List[_Link]:
             continue
         links.setdefault(base, _Link(base)).members.append(found)
     return list(links.values())
+
+
+def _named_by(ctx: Context, artifact: str) -> str:
+    """The interface a status without its name belongs to: 'ifstatus NAME' (a probe frame
+    carries the command beside the output, not in it), or the probe's 'dp.NAME.ifstatus'."""
+    found = ctx.host.artifact(artifact)
+    if found is None:
+        return ""
+    named = _IFSTATUS.match(found.command or "")
+    if named:
+        return named.group(1)
+    dp = _DP.search(found.source)
+    return dp.group("iface") if dp else ""
 
 
 def _status_line(ctx: Context, artifact: str, status: IfStatus, needle: str) -> Evidence:
