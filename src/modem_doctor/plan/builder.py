@@ -302,11 +302,10 @@ def _configure_step(ctx: Context, modem: ModemFacts, interface: str) -> Optional
     notes: List[str] = []
     if apn and not is_valid_apn(str(apn)):
         notes.append(f"The APN {apn!r} is not a well-formed APN; check it with your operator.")
-    if not apn:
-        apn = APN_PLACEHOLDER
-        notes.append(f"Replace {APN_PLACEHOLDER} with your operator's APN.")
     options: List[Tuple[str, str]] = [("proto", proto)]
-    options.extend(_proto_options(ctx, modem, str(apn)))
+    options.extend(_proto_options(ctx, modem, str(apn) or APN_PLACEHOLDER))
+    if not apn and any(name == "apn" for name, _ in options):
+        notes.append(f"Replace {APN_PLACEHOLDER} with your operator's APN.")
     pin = _stated(ctx, "sim_pin")
     if pin and pin not in ("none", "disabled") and is_valid_pin(pin) and proto in ("qmi", "mbim", "ncm", "3g", "modemmanager"):
         options.append(("pincode", pin))
