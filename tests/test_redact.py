@@ -138,3 +138,10 @@ def test_serial_repeated_in_a_qualcomm_product_string_is_redacted() -> None:
     assert "39a8d3e4" not in out.lower()
     product, serial = out.splitlines()
     assert product.split("_SN:")[1] == serial.split("=")[1]  # one pseudonym for one unit
+
+
+def test_public_resolvers_the_plan_uses_survive() -> None:
+    # The plan's own check commands ping 1.1.1.1; shared anycast services identify nobody.
+    assert redact_text("ping -c 3 -I wwan0 1.1.1.1") == "ping -c 3 -I wwan0 1.1.1.1"
+    assert redact_text("nameserver 8.8.8.8") == "nameserver 8.8.8.8"
+    assert "93.184.216.34" not in redact_text("inet 93.184.216.34/24")

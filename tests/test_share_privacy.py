@@ -259,10 +259,6 @@ def test_without_share_nothing_is_redacted(capsys: pytest.CaptureFixture, name: 
         assert not PLACEHOLDER.search(plain), f"{fmt}: {PLACEHOLDER.search(plain).group(0)}"  # type: ignore[union-attr]
         if not any(values.values()):
             _, shared = _run(capsys, ["diagnose", "--example", name, "--format", fmt, "--share"])
-            if shared != plain and shared == plain.replace("1.1.1.1", "[PUBLIC-IP-1]"):
-                # Known gap (docs/examples-review.md): --share redacts the finished text, so
-                # the plan's own `ping -c 3 1.1.1.1` becomes `ping -c 3 [PUBLIC-IP-1]`.
-                pytest.xfail("--share rewrites the plan's ping target 1.1.1.1")
             assert shared == plain, f"{fmt}: --share changed output of an input with nothing to hide"
 
 

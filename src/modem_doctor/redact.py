@@ -36,6 +36,10 @@ _PLATFORM_SERIAL = re.compile(
     r"(?:[eoux]hci|dummy_hcd|musb|dwc\d?)[-_.\w]*)$",
     re.IGNORECASE,
 )
+# Public resolvers that plans and users ping or query: shared anycast services that
+# identify nobody, and the plan's own check commands must survive --share intact.
+PUBLIC_SERVICES = frozenset({"1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112"})
+
 _SECRET_KEYS = (
     "password|passwd|pincode|pin|puk|key|psk|wpa_passphrase|passphrase|secret|"
     "init_password|auth_secret|sae_password"
@@ -149,7 +153,7 @@ class Redactor:
             address = ipaddress.IPv4Address(text)
         except ValueError:
             return text
-        if address.is_global:
+        if address.is_global and text not in PUBLIC_SERVICES:
             return self._name("PUBLIC-IP", text)
         return text
 
