@@ -56,13 +56,14 @@ def _modem_section(modem: Dict[str, Any]) -> List[str]:
             lines.append(
                 f"| {config['number']} | {path} | {', '.join(f'`{d}`' for d in drivers) or '—'} | {'; '.join(state)} |"
             )
-    if recommended:
+    if recommended.get("netifd_proto"):
         path = DATA_PATH_NAMES.get(recommended.get("data_path", ""), recommended.get("data_path", ""))
+        where = f" in configuration {recommended['config']}" if recommended.get("config") is not None else ""
         lines.append("")
-        lines.append(
-            f"Best way to use it: **{path}** in configuration {recommended.get('config')}, "
-            f"with OpenWrt's `{recommended.get('netifd_proto')}` protocol."
-        )
+        lines.append(f"Best way to use it: **{path}**{where}, with OpenWrt's `{recommended['netifd_proto']}` protocol.")
+    elif recommended:
+        lines.append("")
+        lines.append("No data interface OpenWrt can use shows in the configurations you posted.")
     return lines
 
 
@@ -113,6 +114,7 @@ def render(doc: Dict[str, Any]) -> str:
     if not modems:
         out.append("I could not find the modem's USB listing in what you posted. Please post the output of "
                    "`cat /sys/kernel/debug/usb/devices` (or `usb-devices`) and `dmesg`.")
+        out.append("")
     for modem in modems:
         out.extend(_modem_section(modem))
         out.append("")
@@ -120,6 +122,7 @@ def render(doc: Dict[str, Any]) -> str:
     out.append("")
     if not findings:
         out.append("Nothing wrong found in what you posted.")
+        out.append("")
     for number, finding in enumerate(findings, 1):
         word = SEVERITY_WORD.get(finding["severity"], finding["severity"])
         out.append(f"{number}. **{word}: {finding['title']}** (`{finding['code']}`)")

@@ -47,11 +47,13 @@ def modem_lines(modem: Dict[str, Any]) -> List[str]:
                 f"    if{iface['number']:<2} {iface['class']}/{iface['subclass']}/{iface['protocol']}"
                 f"  {iface.get('role', 'unknown'):<8} {shown:<22} expects {expected}{package}"
             )
-    if recommended:
+    if recommended.get("netifd_proto"):
+        where = f" in configuration {recommended['config']}" if recommended.get("config") is not None else ""
         lines.append(
-            f"  recommended: {recommended.get('data_path')} in configuration {recommended.get('config')}"
-            f" with netifd proto '{recommended.get('netifd_proto')}'"
+            f"  recommended: {recommended.get('data_path')}{where} with netifd proto '{recommended['netifd_proto']}'"
         )
+    elif recommended:
+        lines.append("  recommended: no data path OpenWrt can use was found in the configurations shown")
     return lines
 
 
