@@ -15,7 +15,6 @@ Exit status of --check: 0 identical, 1 different, 2 inputs unavailable.
 from __future__ import annotations
 
 import argparse
-import difflib
 import hashlib
 import io
 import json
@@ -26,6 +25,8 @@ import sys
 import tarfile
 import tempfile
 from typing import Any, Dict, List, Optional, Tuple
+
+from _generated import check, read_committed, write
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT = os.path.join(REPO, "src", "modem_doctor", "data", "modeswitch", "usb-modeswitch-data.json")
@@ -224,25 +225,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     data = build(pack, rules, version, sha)
     text = render(data)
     if args.check:
-        try:
-            with open(args.output, encoding="utf-8") as handle:
-                committed = handle.read()
-        except OSError:
-            committed = ""
+        committed = read_committed(args.output)
         if not sha:
             # --system has no .deb to hash; compare everything else.
             committed_data = json.loads(committed) if committed else {}
             committed_data.get("source", {})["deb_sha256"] = ""
             committed = render(committed_data) if committed_data else ""
-        if committed == text:
-            print(f"gen_modeswitch: {args.output} is up to date ({PACKAGE} {version})")
-            return 0
-        sys.stdout.writelines(difflib.unified_diff(
-            committed.splitlines(True), text.splitlines(True), "committed", "regenerated", n=2))
-        return 1
-    os.makedirs(os.path.dirname(args.output), exist_ok=True)
-    with open(args.output, "w", encoding="utf-8") as handle:
-        handle.write(text)
+        return check("gen_modeswitch", args.output, committed, text, f"{PACKAGE} {version}")
+    write(args.output, text)
     print(f"gen_modeswitch: wrote {args.output}: {len(data['devices'])} devices from {PACKAGE} {version}")
     return 0
 

@@ -16,13 +16,14 @@ Exit status of --check: 0 identical, 1 different, 2 inputs unavailable.
 from __future__ import annotations
 
 import argparse
-import difflib
 import hashlib
 import json
 import os
 import re
 import sys
 from typing import Any, Dict, List, Optional
+
+from _generated import check, read_committed, write
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SOURCE = os.path.join(os.path.dirname(REPO), "shared", "data", "openwrt-wwan")
@@ -114,20 +115,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     text = render(build(args.source))
     if args.check:
-        try:
-            with open(args.output, encoding="utf-8") as handle:
-                committed = handle.read()
-        except OSError:
-            committed = ""
-        if committed == text:
-            print(f"gen_openwrt_wwan: {args.output} is up to date")
-            return 0
-        sys.stdout.writelines(difflib.unified_diff(
-            committed.splitlines(True), text.splitlines(True), "committed", "regenerated", n=2))
-        return 1
-    os.makedirs(os.path.dirname(args.output), exist_ok=True)
-    with open(args.output, "w", encoding="utf-8") as handle:
-        handle.write(text)
+        return check("gen_openwrt_wwan", args.output, read_committed(args.output), text)
+    write(args.output, text)
     print(f"gen_openwrt_wwan: wrote {args.output}")
     return 0
 
