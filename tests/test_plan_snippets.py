@@ -13,8 +13,6 @@ import pytest
 from modem_doctor.plan.snippets import (
     UciChange,
     config_switch_hotplug,
-    image_profile,
-    imagebuilder_commands,
     install_file_commands,
     interface_changes,
     keep_on_upgrade,
@@ -102,11 +100,14 @@ def test_wan_zone_lookup_finds_the_zone_by_name(tmp_path: Path) -> None:
 
 
 def test_image_route_for_the_case_router() -> None:
-    profile = image_profile("zbtlink,zbt-we826-32m")
-    assert profile == "zbtlink_zbt-we826-32m"
-    commands = imagebuilder_commands("23.05.2", "ramips/mt7620", profile, ["uqmi", "kmod-usb-serial-option"])
-    assert commands[0].endswith("openwrt-imagebuilder-23.05.2-ramips-mt7620.Linux-x86_64.tar.xz")
-    assert commands[-1] == (
-        "make image PROFILE=zbtlink_zbt-we826-32m PACKAGES='uqmi kmod-usb-serial-option' FILES=files"
+    # The plan takes its Image Builder commands from knowledge.packages (board -> profile).
+    from modem_doctor.knowledge.packages import imagebuilder
+
+    build = imagebuilder("zbtlink,zbt-we826-32m", ["uqmi", "kmod-usb-serial-option"], "23.05.2")
+    assert build is not None and build.profile == "zbtlink_zbt-we826-32m"
+    assert build.commands[0].endswith("openwrt-imagebuilder-23.05.2-ramips-mt7620.Linux-x86_64.tar.xz")
+    assert build.commands[-1] == (
+        'make image PROFILE=zbtlink_zbt-we826-32m PACKAGES="uqmi kmod-usb-serial-option" FILES=files/'
     )
-    assert "tar --zstd" in imagebuilder_commands("24.10.1", "ramips/mt7620", profile, ["uqmi"])[1]
+    newer = imagebuilder("zbtlink,zbt-we826-32m", ["uqmi"], "24.10.1")
+    assert newer is not None and "tar --zstd" in newer.commands[1]

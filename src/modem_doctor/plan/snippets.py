@@ -112,30 +112,3 @@ def wan_zone_commands(interface: str, zone_section: Optional[str]) -> Tuple[str,
         "uci commit firewall",
         "service firewall reload",
     )
-
-
-def image_profile(board_name: str) -> str:
-    """OpenWrt Image Builder profile from ``ubus call system board``'s board_name.
-
-    'zbtlink,zbt-we826-32m' -> 'zbtlink_zbt-we826-32m' (the build system names device
-    profiles vendor_model, and the firmware selector maps ',' to '_' the same way).
-    """
-    return board_name.strip().replace(",", "_")
-
-
-def imagebuilder_commands(
-    release: str, target: str, profile: str, packages: Sequence[str], files_dir: str = "files"
-) -> Tuple[str, ...]:
-    """Download, unpack and run the Image Builder for ``release`` on a Linux PC."""
-    archive_ext = "tar.xz" if release.startswith(("19.", "21.", "22.", "23.")) else "tar.zst"
-    unpack = "tar -xJf" if archive_ext == "tar.xz" else "tar --zstd -xf"
-    flat = target.replace("/", "-")
-    name = f"openwrt-imagebuilder-{release}-{flat}.Linux-x86_64"
-    url = f"https://downloads.openwrt.org/releases/{release}/targets/{target}/{name}.{archive_ext}"
-    return (
-        f"wget {shell_quote(url)}",
-        f"{unpack} {shell_quote(name + '.' + archive_ext)}",
-        f"cd {shell_quote(name)}",
-        f"make image PROFILE={shell_quote(profile)} PACKAGES={shell_quote(' '.join(packages))} "
-        f"FILES={shell_quote(files_dir)}",
-    )
