@@ -104,13 +104,9 @@ def _interface_name(ctx: Context, modem: ModemFacts, index: int) -> str:
 
 
 def _asks_for_image(ctx: Context) -> bool:
-    """The user asked how to build an image (the case thread does)."""
-    words = ("building my own image", "build my own image", "custom image", "image builder", "firmware selector")
-    for artifact in ctx.host.facts:
-        if artifact.kind == "asks_image":
-            return True
-    text = " ".join(fact.text.lower() for fact in ctx.host.facts)
-    return any(word in text for word in words)
+    """The user asked how to build an image (the case thread does); the paste extractor's
+    stated-fact table recognises the wording."""
+    return bool(ctx.host.facts_of("asks_image"))
 
 
 # ----- packages ----------------------------------------------------------------------
