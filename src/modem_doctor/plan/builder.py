@@ -140,7 +140,7 @@ def _image_step(
     zone_step: Optional[Step],
     series: Optional[str],
 ) -> Optional[Step]:
-    board = ctx.host.board_name() or _stated_board(ctx)
+    board = ctx.host.board_name() or _stated(ctx, "router_model")
     if not board:
         return None
     version = _image_version(ctx, series)
@@ -164,11 +164,6 @@ def _image_step(
         check="cat /etc/openwrt_release; opkg list-installed | grep -E 'uqmi|qmi-wwan|serial-option'",
         expect="the new release, and the modem packages listed",
     )
-
-
-def _stated_board(ctx: Context) -> Optional[str]:
-    facts = ctx.host.facts_of("router_model")
-    return facts[-1].value if facts else None
 
 
 def _image_version(ctx: Context, series: Optional[str]) -> str:
